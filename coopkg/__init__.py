@@ -1,0 +1,2 @@
+"""coopkg: the Cooperative Innovation Knowledge Graph."""
+__version__ = "0.1.0"

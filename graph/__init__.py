@@ -1,0 +1,1 @@
+"""The domain: store, loading, validation, contributions, linking, export. No Flask here."""

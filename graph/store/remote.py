@@ -1,0 +1,170 @@
+"""Any SPARQL 1.1 server as the store: Protocol for queries and updates, Graph Store Protocol for data.
+
+The server should present the union of its named graphs as the default graph (Oxigraph:
+--union-default-graph; Fuseki: unionDefaultGraph), as the embedded store does. Time limits are
+enforced on our side by the HTTP timeout; stopping the work on the server is the server's business.
+"""
+from pathlib import Path
+from typing import Iterable
+
+import pyoxigraph as ox
+import requests
+
+from ..formats import rdf_syntax, rdf_syntax_for_path
+from ..sparql_bind import with_values
+from .base import (Dataset, GraphNotFound, QueryResponse, QuerySyntaxError, QueryTimeout, RdfSyntaxError,
+                   Store, StoreBusy, StoreError)
+from .embedded import _quad_text, file_graph_iri
+
+
+class RemoteStore(Store):
+    kind = "remote"
+
+    def __init__(self, query_url: str, update_url: str | None = None, gsp_url: str | None = None, *,
+                 user: str | None = None, password: str | None = None, token: str | None = None,
+                 timeout: float = 60.0):
+        self.query_url, self.update_url, self.gsp_url = query_url, update_url, gsp_url
+        self.timeout = timeout
+        self._http = requests.Session()
+        if user:
+            self._http.auth = (user, password or "")
+        if token:
+            self._http.headers["Authorization"] = f"Bearer {token}"
+
+    # ---- HTTP ----
+    def _post(self, url, *, timeout=None, **kwargs):
+        if not url:
+            raise StoreError("this remote store has no URL configured for that operation")
+        try:
+            response = self._http.post(url, timeout=timeout or self.timeout, **kwargs)
+        except requests.Timeout as exc:
+            raise QueryTimeout(f"The remote store did not answer within {timeout or self.timeout:g} seconds.") from exc
+        except requests.ConnectionError as exc:
+            raise StoreBusy(f"The remote store at {url} cannot be reached: {exc}") from exc
+        self._raise_for(response)
+        return response
+
+    @staticmethod
+    def _raise_for(response):
+        if response.status_code < 400:
+            return
+        text = response.text.strip()[:2000]
+        if response.status_code == 400:
+            raise QuerySyntaxError(text or "the remote store refused the request")
+        if response.status_code == 404:
+            raise GraphNotFound(text)
+        raise StoreError(f"remote store answered {response.status_code}: {text}")
+
+    def _results(self, query, bindings):
+        body = self._post(self.query_url, data={"query": with_values(query, bindings or {})},
+                          headers={"Accept": "application/sparql-results+json"}).content
+        return ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+
+    # ---- trusted queries ----
+    def select(self, query, bindings=None):
+        result = self._results(query, bindings)
+        variables = [v.value for v in result.variables]
+        return [{v: t for v, t in zip(variables, s) if t is not None} for s in result]
+
+    def ask(self, query, bindings=None):
+        return bool(self._results(query, bindings))
+
+    def construct(self, query, bindings=None):
+        body = self._post(self.query_url, data={"query": with_values(query, bindings or {})},
+                          headers={"Accept": "application/n-triples"}).content
+        return [q.triple for q in ox.parse(body, format=ox.RdfFormat.N_TRIPLES)]
+
+    def update(self, update):
+        self._post(self.update_url, data={"update": update})
+
+    def run_query(self, query, *, results_format=None, graph_format=None, dataset=None, timeout=30.0,
+                  row_limit=None, kind="bindings", base_iri=None, prefixes=None, syntax=None):
+        from ..formats import results_syntax
+        wanted = rdf_syntax(graph_format) if kind == "graph" else results_syntax(results_format)
+        params = {"query": query}
+        dataset = dataset or Dataset()
+        data = list(params.items())
+        data += [("default-graph-uri", g) for g in dataset.default_graphs or []]
+        data += [("named-graph-uri", g) for g in dataset.named_graphs or []]
+        response = self._post(self.query_url, data=data, timeout=timeout,
+                              headers={"Accept": wanted.media_type})
+        media = response.headers.get("Content-Type", wanted.media_type).split(";")[0].strip()
+        return QueryResponse(response.content, media, False, kind)
+
+    # ---- graphs ----
+    def _gsp_params(self, graph):
+        return {"default": ""} if graph is None else {"graph": graph}
+
+    def load(self, path, *, graph=None, replace=False, progress=None):
+        path = Path(path)
+        syntax = rdf_syntax_for_path(path)
+        if syntax is None:
+            raise RdfSyntaxError("unknown RDF syntax", str(path))
+        with open(path, "rb") as fh:
+            return self._send(fh, syntax, None if syntax.is_dataset else (graph or file_graph_iri(path)),
+                              replace, str(path))
+
+    def load_data(self, data, syntax, *, graph=None, replace=False, base_iri=None):
+        return self._send(data, syntax, graph, replace, None)
+
+    def _send(self, body, syntax, graph, replace, label):
+        if not self.gsp_url:
+            raise StoreError("loading into a remote store needs its Graph Store Protocol URL")
+        params = {} if syntax.is_dataset else self._gsp_params(graph)
+        method = self._http.put if replace else self._http.post
+        response = method(self.gsp_url, params=params, data=body, timeout=self.timeout * 10,
+                          headers={"Content-Type": syntax.media_type})
+        if response.status_code == 400:
+            raise RdfSyntaxError(response.text.strip()[:2000], label)
+        self._raise_for(response)
+        return -1  # the protocol does not report counts
+
+    def add_quads(self, quads: Iterable[ox.Quad], remove: Iterable[ox.Quad] = ()):
+        ops = []
+        remove, quads = list(remove), list(quads)
+        if remove:
+            ops.append("DELETE DATA { " + " ".join(_quad_text(q) for q in remove) + " }")
+        if quads:
+            ops.append("INSERT DATA { " + " ".join(_quad_text(q) for q in quads) + " }")
+        if ops:
+            self.update(" ;\n".join(ops))
+
+    def drop_graph(self, graph):
+        had = graph is None or self.graph_exists(graph)
+        target = "DEFAULT" if graph is None else str(ox.NamedNode(graph))
+        self.update(f"DROP SILENT {'' if graph is None else 'GRAPH '}{target}")
+        return had
+
+    def graph_exists(self, graph):
+        return self.ask("ASK { GRAPH ?g { ?s ?p ?o } }", {"g": ox.NamedNode(graph)})
+
+    def named_graphs(self):
+        rows = self.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+        return sorted(r["g"].value for r in rows if isinstance(r.get("g"), ox.NamedNode))
+
+    def dump(self, output, syntax, *, graph=None, default_graph=False):
+        if syntax.is_dataset:
+            rows = self.select("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+            quads = (ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in rows)
+            ox.serialize(quads, output, format=syntax.oxigraph)
+            return
+        if graph is not None and not self.graph_exists(graph):
+            raise GraphNotFound(graph)
+        response = self._http.get(self.gsp_url, params=self._gsp_params(None if default_graph else graph),
+                                  headers={"Accept": "application/n-triples"}, timeout=self.timeout)
+        self._raise_for(response)
+        triples = [q.triple for q in ox.parse(response.content, format=ox.RdfFormat.N_TRIPLES)]
+        ox.serialize(triples, output, format=syntax.oxigraph)
+
+    def triple_count(self):
+        rows = self.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+        return int(rows[0]["n"].value) if rows else 0
+
+    def status(self):
+        try:
+            return {"kind": self.kind, "status": "ok", "triples": self.triple_count(), "endpoint": self.query_url}
+        except StoreError as exc:
+            return {"kind": self.kind, "status": "unavailable", "error": str(exc), "endpoint": self.query_url}
+
+    def close(self):
+        self._http.close()

@@ -1,0 +1,184 @@
+"""Public queries run in worker processes that can be killed.
+
+pyoxigraph cannot cancel a query and a pathological query can crash the process. Each worker opens
+a read-only snapshot (a hard-linked RocksDB checkpoint) of the store, evaluates one query at a time
+and returns serialised bytes. A query over its time limit is stopped by killing its worker; a
+replacement starts from the fork server in milliseconds. Memory per worker is capped with RLIMIT_AS.
+"""
+import multiprocessing
+import os
+import resource
+import threading
+import time
+
+import pyoxigraph as ox
+
+from ..formats import rdf_syntax, results_syntax
+from ..results import serialize_boolean, serialize_solutions, serialize_triples
+from .base import QueryFailed, QueryTimeout, StoreBusy
+
+
+def dataset_kwargs(default_graphs, named_graphs, live_graphs):
+    """pyoxigraph keyword arguments for a request's dataset; live_graphs is None when nothing is hidden."""
+    kwargs = {}
+    if default_graphs is not None:
+        kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
+    elif live_graphs is None:
+        kwargs["use_default_graph_as_union"] = True
+    else:
+        kwargs["default_graph"] = [ox.DefaultGraph()] + [ox.NamedNode(g) for g in live_graphs]
+    if named_graphs is not None:
+        kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+    elif live_graphs is not None:
+        kwargs["named_graphs"] = [ox.NamedNode(g) for g in live_graphs]
+    return kwargs
+
+
+def evaluate(store: ox.Store, request: dict):
+    """Run one query and serialise it; returns a reply tuple (also used in-process by tests)."""
+    kwargs = dataset_kwargs(request.get("default_graphs"), request.get("named_graphs"), request.get("live_graphs"))
+    try:
+        result = store.query(request["query"], base_iri=request.get("base_iri"), **kwargs)
+        limit = request.get("row_limit")
+        if isinstance(result, ox.QueryBoolean):
+            syntax = results_syntax(request["results_format"] or "")
+            if syntax is None:
+                return ("not_acceptable", "boolean")
+            return ("ok", serialize_boolean(bool(result), syntax), syntax.media_type, False, "boolean")
+        if isinstance(result, ox.QuerySolutions):
+            syntax = results_syntax(request["results_format"] or "")
+            if syntax is None:
+                return ("not_acceptable", "bindings")
+            variables = [v.value for v in result.variables]
+            rows = (tuple(solution) for solution in result)
+            body, truncated = serialize_solutions(variables, rows, syntax, limit)
+            return ("ok", body, syntax.media_type, truncated, "bindings")
+        syntax = rdf_syntax(request["graph_format"] or "")
+        if syntax is None:
+            return ("not_acceptable", "graph")
+        body, truncated = serialize_triples(result, syntax, limit, request.get("prefixes"))
+        return ("ok", body, syntax.media_type, truncated, "graph")
+    except SyntaxError as exc:
+        return ("syntax", str(exc))
+    except (OSError, RuntimeError, ValueError) as exc:
+        return ("failed", str(exc))
+
+
+def _worker_main(conn, memory_limit: int) -> None:
+    if memory_limit:
+        resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
+    store, opened = None, None
+    while True:
+        try:
+            request = conn.recv()
+        except EOFError:
+            return
+        if request is None:
+            return
+        try:
+            if request["snapshot"] != opened:
+                store = None
+                store = ox.Store.read_only(request["snapshot"])
+                opened = request["snapshot"]
+            reply = evaluate(store, request)
+        except MemoryError:
+            reply = ("failed", "the query needed more memory than a query may use")
+        except Exception as exc:  # a worker must answer, whatever happened
+            reply = ("failed", f"{type(exc).__name__}: {exc}")
+        conn.send(reply)
+
+
+class _Worker:
+    def __init__(self, ctx, memory_limit):
+        self.conn, child = ctx.Pipe()
+        self.process = ctx.Process(target=_worker_main, args=(child, memory_limit), daemon=True)
+        self.process.start()
+        child.close()
+        self.snapshot = None
+
+    def kill(self):
+        try:
+            self.process.kill()
+            self.process.join(5)
+        finally:
+            self.conn.close()
+
+
+class QueryPool:
+    """At least `min_workers` warm workers; up to `max_workers` at once (others wait for a free one)."""
+
+    def __init__(self, *, min_workers: int = 2, max_workers: int = 6, memory_limit: int = 2 << 30):
+        self._ctx = multiprocessing.get_context("forkserver")
+        self._ctx.set_forkserver_preload([__name__])
+        self._min, self._max, self._memory = min_workers, max_workers, memory_limit
+        self._idle: list[_Worker] = []
+        self._all: set[_Worker] = set()
+        self._cond = threading.Condition()
+        self._closed = False
+        self.timeouts = 0
+
+    def snapshots_in_use(self) -> set[str]:
+        with self._cond:
+            return {w.snapshot for w in self._all if w.snapshot}
+
+    def run(self, request: dict, timeout: float):
+        deadline = time.monotonic() + timeout
+        worker = self._acquire(deadline)
+        try:
+            worker.snapshot = request["snapshot"]
+            worker.conn.send(request)
+            if not worker.conn.poll(max(0.0, deadline - time.monotonic())):
+                self._discard(worker)
+                with self._cond:
+                    self.timeouts += 1
+                raise QueryTimeout(f"The query did not finish within {timeout:g} seconds and was stopped.")
+            reply = worker.conn.recv()
+        except (EOFError, OSError) as exc:
+            self._discard(worker)
+            code = worker.process.exitcode
+            raise QueryFailed(
+                "The query process ended while evaluating (it may have needed more memory than allowed"
+                f"{'' if code is None else f'; exit code {code}'}).") from exc
+        self._release(worker)
+        return reply
+
+    def _acquire(self, deadline) -> _Worker:
+        with self._cond:
+            while True:
+                if self._closed:
+                    raise StoreBusy("the store is closing")
+                if self._idle:
+                    return self._idle.pop()
+                if len(self._all) < self._max:
+                    worker = _Worker(self._ctx, self._memory)
+                    self._all.add(worker)
+                    return worker
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise StoreBusy("Every query worker is busy; try again in a moment.")
+                self._cond.wait(remaining)
+
+    def _release(self, worker):
+        with self._cond:
+            if len(self._idle) >= self._min and len(self._all) > self._min:
+                self._all.discard(worker)
+                worker.conn.send(None)
+                worker.conn.close()
+                worker.process.join(1)
+            else:
+                self._idle.append(worker)
+            self._cond.notify()
+
+    def _discard(self, worker):
+        worker.kill()
+        with self._cond:
+            self._all.discard(worker)
+            self._cond.notify()
+
+    def close(self):
+        with self._cond:
+            self._closed = True
+            workers, self._idle, self._all = list(self._all), [], set()
+            self._cond.notify_all()
+        for worker in workers:
+            worker.kill()

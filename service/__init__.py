@@ -1,0 +1,74 @@
+"""The Flask application: `create_app(test_config)` builds one app with its own store."""
+import secrets
+from pathlib import Path
+
+from flask import Flask
+
+from coopkg.graph.settings import Settings
+from coopkg.graph.store import open_store
+
+from . import errors, i18n, navigation, security
+from .state import AppState
+from .views import register_blueprints
+
+
+class ConfigError(Exception):
+    """The configuration cannot work; the message says what to change."""
+
+
+def create_app(test_config: dict | None = None, *, store=None) -> Flask:
+    """`test_config` may hold Settings fields (lower case) and Flask keys (upper case)."""
+    test_config = dict(test_config or {})
+    overrides = {k: test_config.pop(k) for k in list(test_config) if k.islower()}
+    settings = Settings.from_env(**overrides)
+    check_settings(settings)
+
+    app = Flask(__name__)
+    app.config.update(
+        SECRET_KEY=settings.secret_key or _stored_secret(settings.data_dir),
+        MAX_CONTENT_LENGTH=settings.max_body_bytes,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        JSON_SORT_KEYS=False,
+    )
+    app.config.update(test_config)
+    app.extensions["coopkg"] = AppState(settings=settings, store=store or open_store(settings))
+
+    i18n.init_app(app)
+    navigation.init_app(app)
+    security.init_app(app)
+    errors.init_app(app)
+    register_blueprints(app)
+    return app
+
+
+def check_settings(settings: Settings) -> None:
+    problems = []
+    data_dir = Path(settings.data_dir)
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        probe = data_dir / ".write-test"
+        probe.write_text("ok")
+        probe.unlink()
+    except OSError as exc:
+        problems.append(f"the data directory {data_dir} is not writable ({exc.strerror}); set COOPKG_DATA_DIR")
+    for iri in settings.allowed_services:
+        if not iri.startswith(("http://", "https://")) or any(c in iri for c in "<>\"{}|\\^` "):
+            problems.append(f"COOPKG_SERVICE_ALLOWLIST entry {iri!r} is not an http(s) IRI")
+    if settings.store == "remote" and not settings.remote_query_url:
+        problems.append("COOPKG_STORE=remote needs COOPKG_REMOTE_QUERY_URL")
+    if settings.store not in ("embedded", "remote"):
+        problems.append(f"COOPKG_STORE={settings.store!r}: use embedded or remote")
+    if settings.secret_key and len(settings.secret_key) < 16:
+        problems.append("COOPKG_SECRET_KEY is shorter than 16 characters; use a long random value")
+    if problems:
+        raise ConfigError("; ".join(problems))
+
+
+def _stored_secret(data_dir) -> str:
+    """A random secret kept in the data directory, so sessions survive restarts without configuration."""
+    path = Path(data_dir) / "secret_key"
+    if not path.exists():
+        path.touch(mode=0o600)
+        path.write_text(secrets.token_urlsafe(48))
+    return path.read_text().strip()

@@ -116,6 +116,11 @@ class Store(ABC):
     @abstractmethod
     def triple_count(self) -> int: ...
 
+    @property
+    def generation(self) -> int:
+        """Changes whenever the data may have changed: caches built from the store key on it."""
+        return 0
+
     def status(self) -> dict:
         return {"kind": self.kind, "status": "ok", "triples": self.triple_count()}
 

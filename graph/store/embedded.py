@@ -196,6 +196,10 @@ class EmbeddedStore(Store):
         raise QueryFailed(reply[1])
 
     @property
+    def generation(self) -> int:
+        return self._generation
+
+    @property
     def query_timeouts(self) -> int:
         return self._pool.timeouts if self._pool else 0
 

@@ -166,5 +166,11 @@ class RemoteStore(Store):
         except StoreError as exc:
             return {"kind": self.kind, "status": "unavailable", "error": str(exc), "endpoint": self.query_url}
 
+    @property
+    def generation(self) -> int:
+        # Another client may write to a remote server at any time: caches live one minute at most.
+        import time
+        return int(time.time() // 60)
+
     def close(self):
         self._http.close()

@@ -1,8 +1,8 @@
 """Bind values to variables of a fixed query without formatting values into its text by hand.
 
-The embedded store uses the engine's own substitutions. A remote server has none, so the bindings
-become a VALUES block placed at the start of the WHERE group; each value is written by pyoxigraph's
-N-Triples serialisation of the term, which escapes it.
+The bindings become a VALUES block placed at the start of the WHERE group (pyoxigraph's own
+substitutions only bind projected variables, and a remote server has none); each value is written by
+pyoxigraph's N-Triples serialisation of the term, which escapes it.
 """
 from .sparql_guard import _TOKEN
 

@@ -17,6 +17,7 @@ from typing import Iterable
 import pyoxigraph as ox
 
 from ..formats import rdf_syntax_for_path
+from ..sparql_bind import with_values
 from .base import (Dataset, GraphNotFound, QueryFailed, QueryRefused, QueryResponse, QuerySyntaxError,
                    RdfSyntaxError, Store, StoreError)
 from .sandbox import QueryPool, dataset_kwargs
@@ -121,10 +122,11 @@ class EmbeddedStore(Store):
 
     # ---- trusted queries ----
     def _query(self, query, bindings):
-        subs = {ox.Variable(k): _as_term(v) for k, v in (bindings or {}).items()}
+        # pyoxigraph's substitutions only bind projected variables; a VALUES block binds any.
+        if bindings:
+            query = with_values(query, {k: _as_term(v) for k, v in bindings.items()})
         try:
-            return self._db.query(query, substitutions=subs or None,
-                                  **dataset_kwargs(None, None, self._live_graphs()))
+            return self._db.query(query, **dataset_kwargs(None, None, self._live_graphs()))
         except SyntaxError as exc:
             raise QuerySyntaxError(str(exc)) from exc
 
@@ -309,8 +311,8 @@ class EmbeddedStore(Store):
         self._db.update(" ;\n".join(ops))
 
     def _count_graph(self, graph: str) -> int:
-        result = self._db.query("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
-                                substitutions={ox.Variable("g"): ox.NamedNode(graph)})
+        result = self._db.query(with_values("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
+                                            {"g": ox.NamedNode(graph)}))
         return int(next(iter(result))["n"].value)
 
     # ---- direct quads ----

@@ -20,10 +20,14 @@ def main(ctx, data_dir):
 
 
 def _register():
-    from . import store_commands, serve_command
-    for module in (store_commands, serve_command):
-        for command in module.COMMANDS:
-            main.add_command(command)
+    """Mount every `*_command(s)` module's COMMANDS, so each feature owns its module."""
+    import importlib
+    import pkgutil
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        if info.name.endswith(("_command", "_commands")):
+            module = importlib.import_module(f"{__name__}.{info.name}")
+            for command in module.COMMANDS:
+                main.add_command(command)
 
 
 _register()

@@ -1,0 +1,1 @@
+"""Benchmarks: coopkg against the bare engine, on generated national-scale data (see docs/benchmarks.md)."""

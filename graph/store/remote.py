@@ -99,25 +99,51 @@ class RemoteStore(Store):
         path = Path(path)
         syntax = rdf_syntax_for_path(path)
         if syntax is None:
-            raise RdfSyntaxError("unknown RDF syntax", str(path))
+            raise RdfSyntaxError("unknown RDF syntax (use .ttl, .trig, .nt, .nq, .rdf/.owl or .jsonld)", str(path))
         with open(path, "rb") as fh:
-            return self._send(fh, syntax, None if syntax.is_dataset else (graph or file_graph_iri(path)),
-                              replace, str(path))
+            data = fh.read()
+        if progress:
+            progress(len(data))
+        return self._send(data, syntax, graph or file_graph_iri(path), replace, str(path),
+                          base_iri=path.resolve().as_uri())
 
     def load_data(self, data, syntax, *, graph=None, replace=False, base_iri=None):
-        return self._send(data, syntax, graph, replace, None)
+        return self._send(data, syntax, graph, replace, None, base_iri=base_iri)
 
-    def _send(self, body, syntax, graph, replace, label):
+    def _send(self, data, syntax, graph, replace, label, base_iri=None):
+        """Parse here first, so a syntax error names the line and nothing reaches the server.
+
+        Each graph is then sent as N-Triples with one Graph Store request (PUT to replace, POST to
+        add), which the server applies atomically; a dataset is never PUT whole, which would clear
+        every other graph on the server.
+        """
         if not self.gsp_url:
             raise StoreError("loading into a remote store needs its Graph Store Protocol URL")
-        params = {} if syntax.is_dataset else self._gsp_params(graph)
+        per_graph: dict[str, list[ox.Triple]] = {}
+        try:
+            for quad in ox.parse(data, format=syntax.oxigraph, base_iri=base_iri):
+                if isinstance(quad, ox.Triple) or isinstance(quad.graph_name, ox.DefaultGraph):
+                    if graph is None:
+                        raise RdfSyntaxError("triples outside a named graph need a target graph (--graph)", label)
+                    name = graph
+                else:
+                    name = quad.graph_name.value
+                triple = quad if isinstance(quad, ox.Triple) else quad.triple
+                per_graph.setdefault(name, []).append(triple)
+        except SyntaxError as exc:
+            raise RdfSyntaxError(str(exc), label) from exc
+        if replace and not per_graph and graph is not None:
+            per_graph[graph] = []
         method = self._http.put if replace else self._http.post
-        response = method(self.gsp_url, params=params, data=body, timeout=self.timeout * 10,
-                          headers={"Content-Type": syntax.media_type})
-        if response.status_code == 400:
-            raise RdfSyntaxError(response.text.strip()[:2000], label)
-        self._raise_for(response)
-        return -1  # the protocol does not report counts
+        for name, triples in per_graph.items():
+            body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b""
+            try:
+                response = method(self.gsp_url, params={"graph": name}, data=body, timeout=self.timeout * 10,
+                                  headers={"Content-Type": "application/n-triples"})
+            except requests.ConnectionError as exc:
+                raise StoreBusy(f"The remote store at {self.gsp_url} cannot be reached: {exc}") from exc
+            self._raise_for(response)
+        return sum(len(t) for t in per_graph.values())
 
     def add_quads(self, quads: Iterable[ox.Quad], remove: Iterable[ox.Quad] = ()):
         ops = []

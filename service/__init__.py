@@ -7,7 +7,7 @@ from flask import Flask
 from coopkg.graph.settings import Settings
 from coopkg.graph.store import open_store
 
-from . import errors, i18n, navigation, security
+from . import errors, i18n, metrics, navigation, request_log, security
 from .state import AppState
 from .views import register_blueprints
 
@@ -38,6 +38,8 @@ def create_app(test_config: dict | None = None, *, store=None) -> Flask:
     navigation.init_app(app)
     security.init_app(app)
     errors.init_app(app)
+    request_log.init_app(app)
+    metrics.init_app(app)
     register_blueprints(app)
     return app
 
@@ -55,6 +57,7 @@ def check_settings(settings: Settings) -> None:
     for iri in settings.allowed_services:
         if not iri.startswith(("http://", "https://")) or any(c in iri for c in "<>\"{}|\\^` "):
             problems.append(f"COOPKG_SERVICE_ALLOWLIST entry {iri!r} is not an http(s) IRI")
+    problems += limit_problems(settings) + secret_problems(settings)
     if settings.store == "remote" and not settings.remote_query_url:
         problems.append("COOPKG_STORE=remote needs COOPKG_REMOTE_QUERY_URL")
     if settings.store not in ("embedded", "remote"):
@@ -63,6 +66,48 @@ def check_settings(settings: Settings) -> None:
         problems.append("COOPKG_SECRET_KEY is shorter than 16 characters; use a long random value")
     if problems:
         raise ConfigError("; ".join(problems))
+
+
+# The engine's parser overflows its stack at about 3000 nested brackets (docs/security.md).
+MAX_SAFE_QUERY_DEPTH = 2000
+
+
+def limit_problems(settings: Settings) -> list[str]:
+    """Limits that would switch a protection off, or that the engine cannot survive."""
+    problems = []
+    positive = {"query_timeout": "seconds", "max_rows": "rows", "max_body_bytes": "bytes",
+                "query_workers": "workers", "query_workers_max": "workers", "threads": "threads"}
+    for name, unit in positive.items():
+        if getattr(settings, name) <= 0:
+            problems.append(f"COOPKG_{name.upper()}={getattr(settings, name)} must be more than 0 {unit}")
+    if not 1 <= settings.max_query_depth <= MAX_SAFE_QUERY_DEPTH:
+        problems.append(f"COOPKG_MAX_QUERY_DEPTH={settings.max_query_depth} must be between 1 and "
+                        f"{MAX_SAFE_QUERY_DEPTH}: deeper nesting crashes the query engine")
+    if settings.query_memory_mb < 0:
+        problems.append("COOPKG_QUERY_MEMORY_MB must be 0 (no limit) or a number of MiB")
+    if not 0 <= settings.port <= 65535:
+        problems.append(f"COOPKG_PORT={settings.port} is not a TCP port (0-65535)")
+    for iri in settings.allowed_services:
+        if iri.startswith(("http://", "https://")) and not iri.split("://", 1)[1].split("/", 1)[0]:
+            problems.append(f"COOPKG_SERVICE_ALLOWLIST entry {iri!r} has no host")
+    return problems
+
+
+def secret_problems(settings: Settings) -> list[str]:
+    """Without COOPKG_SECRET_KEY a key kept in the data directory is used; it must be usable."""
+    if settings.secret_key:
+        return []
+    path = Path(settings.data_dir) / "secret_key"
+    if not path.exists():
+        return []
+    try:
+        stored = path.read_text().strip()
+    except (OSError, UnicodeDecodeError) as exc:
+        return [f"the stored secret key {path} cannot be read ({exc}); set COOPKG_SECRET_KEY or delete the file"]
+    if len(stored) < 16:
+        return [f"the stored secret key {path} is missing or too short; delete it (a new one is generated) "
+                "or set COOPKG_SECRET_KEY to a long random value"]
+    return []
 
 
 def _stored_secret(data_dir) -> str:

@@ -56,7 +56,12 @@ def load(ctx, paths, graph, replace, quiet):
         click.echo(f"{path}: {count if count >= 0 else '?'} triples in {elapsed:.1f} s{rate}", err=True)
 
     with store_from(ctx) as store:
-        load_files(store, paths, graph=graph, replace=replace, on_start=on_start, on_done=on_done)
+        try:
+            load_files(store, paths, graph=graph, replace=replace, on_start=on_start, on_done=on_done)
+        finally:
+            for bar, _ in bars.values():
+                bar.leave = False
+                bar.close()
 
 
 OUTPUT_FORMATS = ("table", "json", "csv", "tsv", "xml", "turtle", "ntriples", "jsonld", "rdfxml")

@@ -31,6 +31,10 @@ class Settings:
     host: str = field(default="127.0.0.1", metadata={"doc": "Address `coopkg serve` listens on."})
     port: int = field(default=8080, metadata={"doc": "Port `coopkg serve` listens on."})
     threads: int = field(default=16, metadata={"doc": "Request threads of the WSGI server."})
+    contribution_max_bytes: int = field(default=1024 * 1024, metadata={"doc": "Largest contribution (upload or API body) accepted (larger: 413)."})
+    contribution_max_triples: int = field(default=5000, metadata={"doc": "Most triples one contribution may add and remove together (more: 413)."})
+    contribution_rate_limit: int = field(default=30, metadata={"doc": "Contributions one client may submit per hour (more: 429)."})
+    login_rate_limit: int = field(default=10, metadata={"doc": "Failed maintainer logins per client and per user name in 15 minutes before logins are refused (429)."})
 
     @classmethod
     def from_env(cls, environ=None, **overrides) -> "Settings":

@@ -69,3 +69,19 @@ def _convert(f, raw: str):
 
 def documented_settings():
     return [(PREFIX + f.name.upper(), f.default, f.metadata.get("doc", "")) for f in fields(Settings)]
+
+
+def settings_markdown() -> str:
+    """docs/settings.md, generated so that it cannot drift from the code (a test compares them)."""
+    lines = ["# Settings", "",
+             "Every setting is an environment variable with the prefix `COOPKG_`; `coopkg --data-dir` also",
+             "sets the data directory. Regenerate this file with `python -m coopkg.graph.settings > docs/settings.md`.",
+             "", "| variable | default | meaning |", "| --- | --- | --- |"]
+    for name, default, doc in documented_settings():
+        shown = "`var/` in the checkout" if name == PREFIX + "DATA_DIR" else f"`{default}`" if default != "" else "(empty)"
+        lines.append(f"| `{name}` | {shown} | {doc} |")
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    print(settings_markdown(), end="")

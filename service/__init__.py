@@ -4,6 +4,7 @@ from pathlib import Path
 
 from flask import Flask
 
+from coopkg.graph.backup import incomplete_restore
 from coopkg.graph.settings import Settings
 from coopkg.graph.store import open_store
 
@@ -58,6 +59,8 @@ def check_settings(settings: Settings) -> None:
         if not iri.startswith(("http://", "https://")) or any(c in iri for c in "<>\"{}|\\^` "):
             problems.append(f"COOPKG_SERVICE_ALLOWLIST entry {iri!r} is not an http(s) IRI")
     problems += limit_problems(settings) + secret_problems(settings)
+    if incomplete_restore(data_dir):
+        problems.append(f"a `coopkg restore` into {data_dir} did not finish; restore again into an empty directory")
     if settings.store == "remote" and not settings.remote_query_url:
         problems.append("COOPKG_STORE=remote needs COOPKG_REMOTE_QUERY_URL")
     if settings.store not in ("embedded", "remote"):

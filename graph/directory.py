@@ -1,0 +1,235 @@
+"""The browsable directory: lists per class with facets, counts, sorting and pagination.
+
+Built in memory once per store.generation from four bounded queries (types, facet values, directory
+entries, subclass links) and shared by every request; a page is then a few set intersections and a
+list slice, so it stays fast at 100 000 entries (bench/ measures it), whatever the page number.
+
+Facets: model (ckg:cooperativeModel), category and status (from the ckg:DirectoryEntry that lists
+the organisation), province (ckg:province, directly or through the city), city (ckg:city) and year
+(of schema:startDate, dcterms:date or schema:foundingDate). Facet values are IRIs (years: "2019").
+"""
+from __future__ import annotations
+
+import threading
+import weakref
+from collections import defaultdict
+from dataclasses import dataclass
+
+from . import queries
+from .labels import pick
+from .name_index import name_index
+
+FACETS = ("model", "category", "status", "province", "city", "year")
+SORTS = ("name", "-name", "-year", "year")
+PAGE_SIZES = (20, 50, 100)
+
+
+@dataclass
+class Page:
+    items: list[str]             # IRIs of this page, in order
+    total: int                   # how many match the filter
+    page: int
+    page_size: int
+    counts: dict[str, list[tuple[str, int]]]  # facet -> [(value, count)], most frequent first
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.page_size))
+
+
+class DirectoryIndex:
+    def __init__(self, type_rows, facet_rows, entry_rows, ancestor_rows, labels_of, generation=0):
+        self.generation = generation
+        ancestors: dict[str, set[str]] = defaultdict(set)
+        for cls, ancestor in ancestor_rows:
+            ancestors[cls].add(ancestor)
+        self._ids: dict[str, int] = {}
+        self._iris: list[str] = []
+        self._types: list[set[str]] = []
+        self._members: dict[str, set[int]] = defaultdict(set)  # class (with superclasses) -> ids
+        for iri, cls in type_rows:
+            eid = self._id(iri)
+            self._types[eid].add(cls)
+            self._members[cls].add(eid)
+            for ancestor in ancestors.get(cls, ()):
+                self._members[ancestor].add(eid)
+        self._values: dict[str, dict[str, set[int]]] = {f: defaultdict(set) for f in FACETS}
+        self._facets_of: dict[int, dict[str, set[str]]] = defaultdict(lambda: defaultdict(set))
+        city_province: dict[str, set[str]] = defaultdict(set)
+        entity_cities: list[tuple[int, str]] = []
+        self._year: dict[int, str] = {}
+        self._date: dict[int, str] = {}
+        for iri, facet, value in facet_rows:
+            eid = self._id(iri)
+            if facet == "date":
+                year = value[:4]
+                if year.isdigit():
+                    self._add(eid, "year", year)
+                    self._year[eid] = min(self._year.get(eid, year), year)
+                    self._date[eid] = min(self._date.get(eid, value), value)
+                continue
+            self._add(eid, facet, value)
+            if facet == "province":
+                city_province[iri].add(value)
+            elif facet == "city":
+                entity_cities.append((eid, value))
+        for eid, city in entity_cities:
+            for province in city_province.get(city, ()):
+                self._add(eid, "province", province)
+        for iri, entry, facet, value in entry_rows:
+            self._add(self._id(iri), facet, value)
+            self._add(self._id(entry), facet, value)
+        self._labels_of = labels_of
+        self._order: dict[tuple[str, str], list[int]] = {}
+        self._lock = threading.Lock()
+
+    def _id(self, iri: str) -> int:
+        eid = self._ids.get(iri)
+        if eid is None:
+            eid = self._ids[iri] = len(self._iris)
+            self._iris.append(iri)
+            self._types.append(set())
+        return eid
+
+    def _add(self, eid: int, facet: str, value: str) -> None:
+        self._values[facet][value].add(eid)
+        self._facets_of[eid][facet].add(value)
+
+    # ---- reading ----
+    def class_count(self, cls: str) -> int:
+        return len(self._members.get(cls, ()))
+
+    def classes(self) -> list[tuple[str, int]]:
+        return sorted(((c, len(m)) for c, m in self._members.items()), key=lambda x: -x[1])
+
+    def facets_of(self, iri: str) -> dict[str, set[str]]:
+        eid = self._ids.get(iri)
+        return dict(self._facets_of.get(eid, {})) if eid is not None else {}
+
+    def year_of(self, iri: str) -> str | None:
+        eid = self._ids.get(iri)
+        return self._year.get(eid) if eid is not None else None
+
+    def types_of(self, iri: str) -> set[str]:
+        eid = self._ids.get(iri)
+        return set(self._types[eid]) if eid is not None else set()
+
+    def label(self, iri: str, lang: str) -> str:
+        found = pick(self._labels_of(iri), lang)
+        return found[0] if found else iri.rstrip("/").rsplit("/", 1)[-1]
+
+    def _ordered(self, sort: str, lang: str) -> list[int]:
+        """Every entity in `sort` order for `lang`, computed once per index and kept."""
+        key = (sort, lang)
+        with self._lock:
+            found = self._order.get(key)
+            if found is None:
+                names = {}
+                for eid, iri in enumerate(self._iris):
+                    names[eid] = self.label(iri, lang).casefold()
+                by_name = sorted(range(len(self._iris)), key=lambda e: (names[e], self._iris[e]))
+                if sort == "name":
+                    found = by_name
+                elif sort == "-name":
+                    found = by_name[::-1]
+                else:
+                    dated = [e for e in by_name if e in self._year]
+                    dated.sort(key=lambda e: self._year[e], reverse=(sort == "-year"))
+                    found = dated + [e for e in by_name if e not in self._year]
+                self._order[key] = found
+            return found
+
+    def page(self, cls: str | None, filters: dict[str, list[str]] | None = None, *, sort: str = "name",
+             page: int = 1, page_size: int = 50, lang: str = "id") -> Page:
+        """One page of `cls` (None: everything typed) matching every facet filter (values OR-ed within
+        a facet, facets AND-ed)."""
+        sort = sort if sort in SORTS else "name"
+        page_size = page_size if page_size in PAGE_SIZES else 50
+        matching = set(self._members.get(cls, ())) if cls else set(range(len(self._iris)))
+        for facet, values in (filters or {}).items():
+            if facet not in self._values or not values:
+                continue
+            allowed = set()
+            for value in values:
+                allowed |= self._values[facet].get(value, set())
+            matching &= allowed
+        counts = {}
+        for facet in FACETS:
+            facet_counts = [(value, len(ids & matching)) for value, ids in self._values[facet].items()]
+            facet_counts = [(v, n) for v, n in facet_counts if n]
+            if facet == "year":
+                facet_counts.sort(reverse=True)  # newest first
+            else:
+                facet_counts.sort(key=lambda vn: (-vn[1], vn[0]))
+            counts[facet] = facet_counts
+        total = len(matching)
+        pages = max(1, -(-total // page_size))
+        page = min(max(1, page), pages)
+        start = (page - 1) * page_size
+        items: list[str] = []
+        if total:
+            skipped = 0
+            for eid in self._ordered(sort, lang):
+                if eid in matching:
+                    if skipped < start:
+                        skipped += 1
+                        continue
+                    items.append(self._iris[eid])
+                    if len(items) == page_size:
+                        break
+        return Page(items, total, page, page_size, counts)
+
+    def dated(self, classes, year: str | None = None) -> list[tuple[str, str]]:
+        """(earliest date, IRI) of members of any of `classes` that have a date, oldest first."""
+        members = set()
+        for cls in classes:
+            members |= self._members.get(cls, set())
+        rows = [(self._date[e], self._iris[e]) for e in members
+                if e in self._date and (year is None or self._year[e] == year)]
+        return sorted(rows)
+
+    def years(self, classes) -> list[tuple[str, int]]:
+        counts: dict[str, int] = defaultdict(int)
+        for cls in classes:
+            for e in self._members.get(cls, ()):
+                if e in self._year:
+                    counts[self._year[e]] += 1
+        return sorted(counts.items())
+
+
+# ---- building and caching ----
+_cache: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+_locks: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+_cache_lock = threading.Lock()
+
+
+def build_directory(store) -> DirectoryIndex:
+    generation = store.generation
+    names = name_index(store)
+    type_rows = [(r["s"].value, r["type"].value) for r in store.select(queries.load("names_types"))]
+    facet_rows = [(r["s"].value, r["facet"].value, r["value"].value) for r in store.select(queries.load("directory_facets"))]
+    entry_rows = [(r["s"].value, r["entry"].value, r["facet"].value, r["value"].value)
+                  for r in store.select(queries.load("directory_entry_facets"))]
+    ancestor_rows = [(r["class"].value, r["ancestor"].value) for r in store.select(queries.load("class_ancestors"))]
+    return DirectoryIndex(type_rows, facet_rows, entry_rows, ancestor_rows, names.labels_of, generation)
+
+
+def directory_index(store) -> DirectoryIndex:
+    """The directory for the store's current generation (readers keep the old one during a rebuild)."""
+    current = _cache.get(store)
+    if current is not None and current.generation == store.generation:
+        return current
+    with _cache_lock:
+        lock = _locks.setdefault(store, threading.Lock())
+    if current is not None and not lock.acquire(blocking=False):
+        return current
+    if current is None:
+        lock.acquire()
+    try:
+        current = _cache.get(store)
+        if current is not None and current.generation == store.generation:
+            return current
+        _cache[store] = index = build_directory(store)
+        return index
+    finally:
+        lock.release()

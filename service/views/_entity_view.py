@@ -1,0 +1,117 @@
+"""What the entity page shows, made from one Description (so the page and the RDF agree)."""
+from __future__ import annotations
+
+import io
+
+import pyoxigraph as ox
+from flask import g
+
+from coopkg.graph import describe as d
+from coopkg.graph.labels import curie, local_name
+from coopkg.graph.vocab import PREFIXES
+
+from ..i18n import catalogue, t
+from . import _display
+
+ORG = "http://www.w3.org/ns/org#"
+#: Incoming relations shown as sentences instead of in the table.
+AS_SENTENCES = {ORG + "member", ORG + "organization"} | {
+    d.CKG + n for n in ("party", "participatingOrganisation", "host", "speaker", "guest", "runBy")} | {
+    d.SCHEMA + "organizer"}
+#: Shown in the page header rather than the property table.
+HEADER_PREDICATES = {d.RDFS_LABEL, d.SKOS_PREF}
+
+
+def _message(prefix: str, predicate: str, default: str) -> str:
+    key = f"{prefix}.{local_name(predicate).replace(' ', '')}"
+    return t(key) if key in catalogue() else default
+
+
+def _position_view(position: d.Position, this: str) -> dict:
+    labels = _display.labeller()
+    titles = position.titles
+    title = titles.get(g.lang) or titles.get("id") or titles.get("en") or next(iter(titles.values()), None)
+    if not title and position.role:
+        title = labels(position.role)
+    return {
+        "iri": position.iri,
+        "title": title or t("position.member"),
+        "person": _display.value_view(ox.NamedNode(position.person)),
+        "organisation": _display.value_view(ox.NamedNode(position.organisation)),
+        "period": _display.period_text(position.start, position.end),
+        "perspective": "person" if position.person == this else "organisation",
+    }
+
+
+def _participation_view(item: d.Participation) -> dict:
+    return {
+        "role": _message("role", item.role, _display.labeller()(item.role)),
+        "activity": _display.value_view(ox.NamedNode(item.activity)),
+        "when": _display.period_text(item.start, item.end) if item.end is not None else _display.date_text(item.when),
+    }
+
+
+def _property_rows(description: d.Description) -> list[dict]:
+    labels = _display.labeller()
+    rows = []
+    for predicate, statements in description.outgoing_by_predicate().items():
+        if predicate in HEADER_PREDICATES:
+            continue
+        values = [_display.value_view(s.value) for s in statements]
+        values.sort(key=lambda v: (v.get("lang", "") not in ("", g.lang), v["text"].casefold()))
+        rows.append({"predicate": predicate, "label": labels(predicate), "curie": curie(predicate) or predicate,
+                     "href": _display.href(predicate), "values": values})
+    rows.sort(key=lambda r: (r["predicate"] != d.RDF_TYPE, r["label"].casefold()))
+    return rows
+
+
+def _incoming_groups(description: d.Description) -> list[dict]:
+    labels = _display.labeller()
+    groups = []
+    for predicate, statements in description.incoming_by_predicate().items():
+        if predicate in AS_SENTENCES:
+            continue
+        heading = _message("inverse", predicate, t("incoming.via", label=labels(predicate)))
+        subjects = sorted((_display.value_view(s.value) for s in statements), key=lambda v: v["text"].casefold())
+        groups.append({"predicate": predicate, "heading": heading, "subjects": subjects})
+    groups.sort(key=lambda grp: grp["heading"].casefold())
+    return groups
+
+
+def _turtle(triples) -> str:
+    output = io.BytesIO()
+    ox.serialize(triples, output, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+    return output.getvalue().decode("utf-8")
+
+
+def entity_context(description: d.Description, doc: str, formats: dict) -> dict:
+    labels = _display.labeller()
+    iri = description.iri
+    title, title_lang = labels.with_lang(iri)
+    other_names = sorted({text for text, _, _ in labels.all_labels(iri)} - {title})
+    types = [{"iri": t_, "label": labels(t_), "href": _display.href(t_)} for t_ in description.types]
+    summary = description.literal_in(d.SUMMARY_PREDICATES, g.lang)
+    positions = [_position_view(p, iri) for p in description.positions]
+    triples = description.triples(labels)
+    return {
+        "iri": iri,
+        "doc": doc,
+        "title": title,
+        "title_lang": title_lang,
+        "other_names": other_names,
+        "types": types,
+        "summary": summary,
+        "properties": _property_rows(description),
+        "incoming": _incoming_groups(description),
+        "incoming_truncated": description.incoming_truncated,
+        "positions_held": [p for p in positions if p["perspective"] == "person"],
+        "positions_in": [p for p in positions if p["perspective"] == "organisation"],
+        "participation": [_participation_view(p) for p in description.participation],
+        "sources": [{"iri": s.iri, "href": _display.href(s.iri), "title": s.title or labels(s.iri),
+                     "date": _display.date_text(s.date), "url": s.url} for s in description.sources],
+        "links": [{"predicate": labels(p), "iri": link} for p, link in description.external_links()],
+        "formats": [(ext, s.media_type, s.name) for ext, s in formats.items()],
+        "turtle": _turtle(triples),
+        "triple_count": len(triples),
+        "show_network": any(x in description.types for x in (d.CKG + "Person",)) or bool(positions or description.participation),
+    }

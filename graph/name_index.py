@@ -156,17 +156,23 @@ class NameIndex:
 
     # ---- search ----
     def search(self, text: str, types=None, limit: int = 10, lang: str | None = None,
-               min_score: float = MIN_SCORE) -> list[Hit]:
-        """Entities whose names resemble `text`, best first (see the module docstring)."""
+               min_score: float = MIN_SCORE, exclude_types=None) -> list[Hit]:
+        """Entities whose names resemble `text`, best first (see the module docstring).
+
+        `types`: only instances of these classes (or their subclasses); `exclude_types`: leave out
+        resources directly typed with any of these (e.g. owl:Class, to keep vocabulary out of search);
+        `lang`: preferred language of Hit.label; `min_score`: hits scoring lower are dropped."""
         query = normalise(text or "")
         if not query or limit <= 0:
             return []
         wanted = frozenset(str(t) for t in types) if types else None
+        excluded = frozenset(str(t) for t in exclude_types) if exclude_types else None
         words = query.split()
         candidates = self._candidates(words)
-        if wanted is not None:
+        if wanted is not None or excluded is not None:
             candidates = {nid: s for nid, s in candidates.items()
-                          if self._entity_matches(self._name_entity[nid], wanted)}
+                          if (wanted is None or self._entity_matches(self._name_entity[nid], wanted))
+                          and (excluded is None or excluded.isdisjoint(self._entities[self._name_entity[nid]].types))}
         best = heapq.nlargest(RESCORE, candidates.items(),
                               key=lambda item: (item[1], -len(self._name_norm[item[0]])))
         per_entity: dict[int, tuple[float, int, str]] = {}

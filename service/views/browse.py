@@ -28,6 +28,12 @@ DIRECTORY_CLASSES = ("Organisation", "Cooperative", "Incubator", "CreativeHub", 
 TIMELINE_CLASSES = (CKG + "Event", CKG + "Collaboration", CKG + "Programme")
 SEARCH_TYPES = ("Organisation", "Cooperative", "Person", "Event", "Collaboration", "Programme", "City", "Province")
 MAX_QUERY = 200
+#: Vocabulary, not things: kept out of search results (the ontology page lists them).
+VOCABULARY_TYPES = tuple("http://www.w3.org/2002/07/owl#" + c for c in (
+    "Class", "ObjectProperty", "DatatypeProperty", "AnnotationProperty", "Ontology", "TransitiveProperty",
+    "SymmetricProperty", "FunctionalProperty")) + (
+    "http://www.w3.org/2000/01/rdf-schema#Class", "http://www.w3.org/1999/02/22-rdf-syntax-ns#Property",
+    "http://www.w3.org/ns/shacl#NodeShape", "http://www.w3.org/ns/shacl#PropertyShape")
 
 
 def _class_iri(value: str | None) -> str | None:
@@ -171,7 +177,8 @@ def search():
     limit = _int_arg("limit", 20)
     if not 1 <= limit <= 100:
         raise HttpError(400, t("search.bad_limit"))
-    hits = name_index(get_store()).search(query, types=types, limit=limit, lang=g.lang) if query else []
+    hits = name_index(get_store()).search(query, types=types, limit=limit, lang=g.lang,
+                                            exclude_types=VOCABULARY_TYPES) if query else []
     labels = _display.labeller()
     results = [{"iri": h.iri, "label": h.label, "lang": h.lang, "score": h.score, "matched": h.matched,
                 "href": _display.href(h.iri),

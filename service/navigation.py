@@ -4,6 +4,7 @@ from flask import current_app, request, url_for
 NAV = (
     ("browse.directory", "nav.directory"),
     ("browse.timeline", "nav.timeline"),
+    ("browse.network", "nav.network"),
     ("query_ui.query_page", "nav.query"),
     ("dataset.dataset_page", "nav.dataset"),
     ("contribute.contribute_page", "nav.contribute"),

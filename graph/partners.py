@@ -16,7 +16,7 @@ from . import queries
 from .formats import rdf_syntax, rdf_syntax_for_path
 from .store import RdfSyntaxError
 from .tabular_mapping import MappingError, convert_table, load_mapping
-from .vocab import DCAT, DCTERMS, FOAF, GRAPH, KG, LINKSET_GRAPH, PARTNER_GRAPH, RDF, VOID, XSD
+from .vocab import DCAT, DCTERMS, FOAF, GRAPH, LINKSET_GRAPH, PARTNER_GRAPH, RDF, VOID, XSD
 
 PARTNERS_GRAPH = str(GRAPH["partners"])
 NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
@@ -77,7 +77,8 @@ def check_name(name: str) -> str:
 
 
 def dataset_iri(name: str) -> str:
-    return str(KG["dataset/" + check_name(name)])
+    """The partner dataset is named by its graph: one IRI for "the dataset" and "where its triples are"."""
+    return partner_graph(name)
 
 
 def partner_graph(name: str) -> str:
@@ -111,8 +112,7 @@ def _description(partner: Partner) -> list[ox.Quad]:
     ds = ox.NamedNode(partner.iri)
     quads = [ox.Quad(ds, _n(RDF.type), _n(VOID.Dataset), g), ox.Quad(ds, _n(RDF.type), _n(DCAT.Dataset), g),
              ox.Quad(ds, _n(DCTERMS.identifier), ox.Literal(partner.name), g),
-             ox.Quad(ds, _n(DCTERMS.title), ox.Literal(partner.title), g),
-             ox.Quad(ox.NamedNode(partner.graph), _n(VOID.inDataset), ds, g)]
+             ox.Quad(ds, _n(DCTERMS.title), ox.Literal(partner.title), g)]
     if partner.publisher:
         agent = ox.NamedNode(partner.iri + "#publisher")
         quads += [ox.Quad(ds, _n(DCTERMS.publisher), agent, g), ox.Quad(agent, _n(RDF.type), _n(FOAF.Agent), g),
@@ -140,9 +140,6 @@ def _current_description(store, name: str) -> list[ox.Quad]:
         s = ox.NamedNode(subject)
         for row in store.select(queries.load("subject_in_graph"), {"g": g, "s": s}):
             quads.append(ox.Quad(s, row["p"], row["o"], g))
-    graph = ox.NamedNode(partner_graph(name))
-    for row in store.select(queries.load("subject_in_graph"), {"g": g, "s": graph}):
-        quads.append(ox.Quad(graph, row["p"], row["o"], g))
     return quads
 
 

@@ -145,3 +145,31 @@ def _explain_syntax_error(message: str, syntax: RdfSyntax) -> str:
     if "ENTITY" in message or "DOCTYPE" in message:
         return f"XML entity declarations are not accepted ({message})."
     return f"this is not valid {syntax.name}: {message}"
+
+
+def entity_diff(changes: ChangeSet, label) -> list[dict]:
+    """Added and removed statements grouped by entity, with human labels (`label(iri)` names an IRI).
+
+    [{"iri", "label", "rows": [{"op": "add"|"remove", "predicate", "predicate_label", "value",
+      "value_label", "is_iri", "lang", "datatype"}]}], entities in order of first appearance.
+    """
+    entities: dict[str, dict] = {}
+    for op, triples in (("remove", changes.remove), ("add", changes.add)):
+        for t in triples:
+            subject = t.subject.value
+            entity = entities.setdefault(subject, {"iri": subject, "label": label(subject), "rows": []})
+            is_iri = isinstance(t.object, ox.NamedNode)
+            entity["rows"].append({
+                "op": op,
+                "predicate": t.predicate.value,
+                "predicate_label": label(t.predicate.value),
+                "value": t.object.value,
+                "value_label": label(t.object.value) if is_iri else t.object.value,
+                "is_iri": is_iri,
+                "lang": getattr(t.object, "language", None) if not is_iri else None,
+                "datatype": (t.object.datatype.value.rsplit("#", 1)[-1]
+                             if not is_iri and not getattr(t.object, "language", None) else None),
+            })
+    for entity in entities.values():
+        entity["rows"].sort(key=lambda r: (r["predicate"] != RDF_TYPE, r["predicate_label"], r["op"] == "add"))
+    return list(entities.values())

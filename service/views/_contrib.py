@@ -1,0 +1,80 @@
+"""What the contribute, API and review views share: the queue, labels, and validate-then-submit."""
+import pyoxigraph as ox
+from flask import current_app, g
+
+from coopkg.graph.contribution_validation import ContributionReport, validate_contribution
+from coopkg.graph.contributions import ContributionQueue
+from coopkg.graph.labels import Labeller
+from coopkg.graph.provenance import recover
+
+from .. import auth
+from ..errors import HttpError
+from ..i18n import t
+from ..state import get_settings, get_store, state
+
+NAME_PREDICATES = {"http://www.w3.org/2000/01/rdf-schema#label", "http://www.w3.org/2004/02/skos/core#prefLabel",
+                   "http://xmlns.com/foaf/0.1/name"}
+
+
+def init_app(app) -> None:
+    """Once per app: sessions and CSRF, the queue, and settling accepts a crash interrupted."""
+    auth.init_app(app)
+    app.jinja_env.filters.setdefault("utc_time", _utc_time)
+    extras = app.extensions["coopkg"].extras
+    if "contributions" in extras:
+        return
+    app_state = app.extensions["coopkg"]
+    extras["contributions"] = queue = ContributionQueue(app_state.settings.data_dir)
+    store = app_state.store
+    settled = recover(store, queue, min_age=0 if store.kind == "embedded" else 300)
+    for cid, new_state in settled:
+        app.logger.warning("contribution %s was interrupted by a crash; it is now %s", cid, new_state)
+
+
+def queue() -> ContributionQueue:
+    return state().extras["contributions"]
+
+
+def labeller(changes=None):
+    """iri -> name in the user's language: from the change set itself first (new entities), then the store."""
+    lang = getattr(g, "lang", "id")
+    own: dict[str, list] = {}
+    if changes is not None:
+        for triple in changes.add:
+            if triple.predicate.value in NAME_PREDICATES and isinstance(triple.object, ox.Literal):
+                own.setdefault(triple.subject.value, []).append(triple.object)
+    store_labels = Labeller(get_store(), lang)
+
+    def label(iri) -> str:
+        iri = str(iri)
+        literals = own.get(iri)
+        if literals:
+            for wanted in (lang, "id", "en", None):
+                for literal in literals:
+                    if wanted is None or literal.language == wanted:
+                        return literal.value
+        return store_labels(iri)
+    return label
+
+
+def check_size(changes) -> None:
+    limit = get_settings().contribution_max_triples
+    if len(changes) > limit:
+        raise HttpError(413, t("contrib.contribute.too_many_statements", limit=limit))
+
+
+def validate_and_submit(changes, *, name, contact, comment, source) -> tuple[ContributionReport, object]:
+    """Validate; store the contribution as pending unless the report has violations."""
+    report = validate_contribution(get_store(), changes)
+    if report.blocking:
+        return report, None
+    contribution = queue().submit(changes, name=name, contact=contact, comment=comment, source=source,
+                                  client=auth.client_key(), entities=[s.value for s in changes.subjects()],
+                                  validation=report.summary())
+    current_app.logger.info("contribution %s submitted (%s, %d statements)", contribution.id, source, len(changes))
+    return report, contribution
+
+
+def _utc_time(ts) -> str:
+    import time
+    return time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(float(ts)))

@@ -281,6 +281,11 @@ def _split(value: str) -> list[str]:
     return [part.strip() for part in re.split(r"[;|]", value or "") if part.strip()]
 
 
+#: Lexical forms checked before a typed literal is written (a bad cell is skipped with a warning).
+_LEXICAL = {"integer": r"[+-]?\d+", "decimal": r"[+-]?(\d+(\.\d*)?|\.\d+)", "gYear": r"-?\d{4}",
+            "date": r"-?\d{4}-\d{2}-\d{2}", "boolean": r"true|false|1|0"}
+
+
 def _extra_term(extra: ExtraColumn, value: str, number: int, warnings: list[str]):
     if extra.kind == "iri":
         try:
@@ -290,8 +295,9 @@ def _extra_term(extra: ExtraColumn, value: str, number: int, warnings: list[str]
             return None
     if extra.datatype:
         datatype = expand_curie(extra.datatype)
-        if datatype == XSD + "integer" and not re.fullmatch(r"[+-]?\d+", value):
-            warnings.append(f"row {number}: {extra.column} {value!r} is not an integer; skipped")
+        pattern = _LEXICAL.get(datatype.removeprefix(XSD))
+        if pattern and not re.fullmatch(pattern, value):
+            warnings.append(f"row {number}: {extra.column} {value!r} is not a valid {extra.datatype}; skipped")
             return None
         return ox.Literal(value, datatype=ox.NamedNode(datatype))
     return ox.Literal(value, language=extra.language) if extra.language else ox.Literal(value)

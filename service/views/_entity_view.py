@@ -33,11 +33,17 @@ def _position_view(position: d.Position, this: str) -> dict:
     title = titles.get(g.lang) or titles.get("id") or titles.get("en") or next(iter(titles.values()), None)
     if not title and position.role:
         title = labels(position.role)
+    title = title or t("position.member")
+    organisation = _display.value_view(ox.NamedNode(position.organisation))
+    # Titles often name the organisation already ("Direktur Kopkun Institute"): link it in place.
+    at = title.casefold().find(organisation["text"].casefold())
+    split = (title[:at], title[at:at + len(organisation["text"])], title[at + len(organisation["text"]):]) if at >= 0 else None
     return {
         "iri": position.iri,
-        "title": title or t("position.member"),
+        "title": title,
+        "title_parts": split,
         "person": _display.value_view(ox.NamedNode(position.person)),
-        "organisation": _display.value_view(ox.NamedNode(position.organisation)),
+        "organisation": organisation,
         "period": _display.period_text(position.start, position.end),
         "perspective": "person" if position.person == this else "organisation",
     }

@@ -7,6 +7,7 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, g, jsonify, render_template, request, url_for
 
+from coopkg.graph.describe import exists as resource_exists
 from coopkg.graph.directory import FACETS, PAGE_SIZES, SORTS, directory_index
 from coopkg.graph.name_index import name_index
 from coopkg.graph.network import build_network
@@ -217,7 +218,7 @@ def _focus_iri() -> str | None:
 def _network_data():
     store = get_store()
     focus = _focus_iri()
-    if focus is not None and not name_index(store).labels_of(focus) and not _display.is_local(focus):
+    if focus is not None and not resource_exists(store, focus):
         raise HttpError(404, t("ld.not_found", iri=focus))
     network = build_network(store, focus)
     labels = _display.labeller()

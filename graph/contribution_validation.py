@@ -24,6 +24,8 @@ from .vocab import BASE, CKG, GRAPH, KG
 #: Subjects a contribution may not describe: the ontology, graphs, and coopkg's own provenance records.
 PROTECTED_PREFIXES = (str(CKG), str(GRAPH), str(KG) + "contribution/", str(KG) + "maintainer/",
                       BASE + "ontology")
+RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+MAX_REFERENCES = 500  # resources looked up for one contribution
 SEVERITIES = {"Violation": SH.Violation, "Warning": SH.Warning, "Info": SH.Info}
 
 
@@ -35,6 +37,7 @@ class Problem:
     severity: str  # Violation | Warning | Info
     messages: dict = field(default_factory=dict)  # lang -> text
     shape: str | None = None
+    term: object = None  # the offending value as an rdflib term, for the RDF report
 
     def message(self, lang: str) -> str:
         return (self.messages.get(lang) or self.messages.get("en") or self.messages.get("id")
@@ -77,25 +80,34 @@ class ContributionReport:
 def validate_contribution(store, changes: ChangeSet, *, validate=None) -> ContributionReport:
     if validate is None:
         from .validation import validate
-    data = after_change(store, changes)
-    report = validate(data)
-    relevant = {str(s) for s in changes.subjects()}
+    data, extra = after_change(store, changes)
+    report = validate(data, extra=extra, focus_only=True)
+    relevant = {s.value for s in changes.subjects()}
     problems = [p for p in (_problem(r) for r in report.results) if p.entity in relevant]
     problems += policy_problems(changes)
     problems.sort(key=lambda p: (p.severity != "Violation", p.entity, p.path or ""))
     return ContributionReport(problems, report_graph(problems))
 
 
-def after_change(store, changes: ChangeSet) -> rdflib.Graph:
-    """The touched part of the store as it will look after the change, as an rdflib graph."""
+def after_change(store, changes: ChangeSet) -> tuple[rdflib.Graph, rdflib.Graph]:
+    """(data, extra): the touched entities as they will look after the change, and the types, labels and
+    schemes of the resources they point at (so references resolve). Both bounded by the change's size."""
     triples: set[ox.Triple] = set()
     describe, reference = queries.load("contribution_describe"), queries.load("contribution_reference")
     for subject in changes.subjects():
         triples.update(store.construct(describe, {"s": subject}))
-    for target in changes.referenced():
-        triples.update(store.construct(reference, {"o": target}))
     triples.difference_update(changes.remove)
     triples.update(changes.add)
+    subjects = {t.subject for t in triples}
+    targets = {t.object for t in triples if isinstance(t.object, ox.NamedNode) and t.object not in subjects
+               and t.predicate.value != RDF_TYPE}
+    context: set[ox.Triple] = set()
+    for target in sorted(targets, key=str)[:MAX_REFERENCES]:
+        context.update(store.construct(reference, {"o": target}))
+    return _rdflib(triples), _rdflib(context)
+
+
+def _rdflib(triples) -> rdflib.Graph:
     graph = rdflib.Graph()
     if triples:
         graph.parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format="nt")
@@ -123,7 +135,7 @@ def _problem(result) -> Problem:
     shape = getattr(result, "source_shape", None)
     return Problem(str(result.focus_node), str(path) if path is not None else None,
                    _term_text(value) if value is not None else None, severity, messages,
-                   str(shape) if shape is not None else None)
+                   str(shape) if shape is not None else None, value)
 
 
 def _messages(result) -> dict:
@@ -141,8 +153,6 @@ def _messages(result) -> dict:
 
 
 def _term_text(term) -> str:
-    if isinstance(term, rdflib.Literal):
-        return str(term)
     return str(term)
 
 
@@ -161,7 +171,9 @@ def report_graph(problems: list[Problem]) -> rdflib.Graph:
         graph.add((node, SH.resultSeverity, SEVERITIES.get(problem.severity, SH.Violation)))
         if problem.path:
             graph.add((node, SH.resultPath, rdflib.URIRef(problem.path)))
-        if problem.value is not None:
+        if problem.term is not None and not isinstance(problem.term, rdflib.BNode):
+            graph.add((node, SH.value, problem.term))
+        elif problem.value is not None:
             graph.add((node, SH.value, rdflib.Literal(problem.value)))
         if problem.shape:
             shape = rdflib.URIRef(problem.shape) if "://" in problem.shape or problem.shape.startswith("urn:") \

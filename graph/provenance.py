@@ -176,10 +176,10 @@ def accept_provenance(contribution: Contribution, maintainer: str, now: float, r
 # ---- revert ----
 def later_dependents(queue: ContributionQueue, contribution: Contribution) -> list[Contribution]:
     """Accepted contributions made on top of this one (sharing an entity, transitively), newest first."""
-    touched = {str(s) for s in contribution.changes.subjects()}
+    touched = {s.value for s in contribution.changes.subjects()}
     dependents = []
     for later in reversed(queue.accepted_after(contribution.accepted or 0)):  # oldest first
-        subjects = {str(s) for s in later.changes.subjects()}
+        subjects = {s.value for s in later.changes.subjects()}
         if subjects & touched:
             dependents.append(later)
             touched |= subjects

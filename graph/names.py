@@ -95,6 +95,7 @@ COMMON_WORDS = frozenset({"koperasi", "cooperative", "cooperatives", "indonesia"
                           "pemerintah", "lembaga", "institute", "komunitas", "community"})
 
 _NON_WORD = re.compile(r"[^\w]+", re.UNICODE)
+_DOMAIN_SUFFIX = re.compile(r"(?<=\w)\.(?:co\.id|or\.id|ac\.id|go\.id|id|com|org|net|coop)\b(?!\.\w)")
 _SPACES = re.compile(r"\s+")
 # Old (pre-1972 and Dutch) spellings and their current forms, applied to tokens in spelling_key.
 _OLD_SPELLINGS = (("oe", "u"), ("dj", "j"), ("tj", "c"), ("sj", "sy"), ("nj", "ny"), ("ch", "kh"))
@@ -124,6 +125,8 @@ def normalise(text: str) -> str:
         expanded = ABBREVIATIONS.get(bare) or ABBREVIATIONS.get(bare.replace(".", ""))
         words.append(expanded if expanded else raw)
     text = " ".join(words)
+    # "Purusha.id", "Beceer.com": a web-domain suffix glued to a brand is not part of its name.
+    text = _DOMAIN_SUFFIX.sub("", text)
     parts = [p for p in _NON_WORD.sub(" ", text).replace("_", " ").split() if p]
     # A second pass catches abbreviations that were glued to punctuation ("kab.banyumas").
     parts = [w for p in parts for w in (ABBREVIATIONS.get(p, p).split())]

@@ -260,10 +260,52 @@ def _void(graph: str, info: registry.Partner, by_relation: dict, reviewers: list
     return out
 
 
+def import_links(store, data_dir, partner: str, path, *, reviewer: str) -> int:
+    """Links a maintainer already knows (e.g. Wikidata identifiers), from a CSV with columns `ours`,
+    `theirs` and optionally `relation` (sameAs or exactMatch) and `note`; they count as accepted.
+
+    `ours` is a short id (org/kopkun), a kg: CURIE or a full IRI; `theirs` a full IRI or a CURIE with a
+    known prefix (wd:Q252). Every row is checked before anything is saved.
+    """
+    import csv
+
+    from .reconcile import expand_id
+    from .tabular_mapping import MappingError, expand_curie
+    registry.require_partner(store, partner)
+    if not reviewer.strip():
+        raise LinksetError("imported links need the reviewer's name (--by)")
+    with open(path, newline="", encoding="utf-8-sig") as fh:
+        rows = list(csv.DictReader(fh))
+    if not rows or not {"ours", "theirs"} <= set(rows[0]):
+        raise LinksetError(f"{Path(path).name}: needs a header with columns `ours` and `theirs`")
+    proposals = load_proposals(data_dir, partner)
+    existing = {link.key: link for link in proposals.links}
+    when = _now()
+    for number, row in enumerate(rows, start=2):
+        ours = expand_id(row["ours"] or "")
+        try:
+            theirs = expand_curie((row["theirs"] or "").strip(), f"row {number}")
+        except MappingError as exc:
+            raise LinksetError(str(exc)) from exc
+        relation = (row.get("relation") or "sameAs").strip()
+        if relation not in RELATIONS:
+            raise LinksetError(f"row {number}: relation {relation!r} is not sameAs or exactMatch")
+        if not store.ask("ASK { ?s ?p ?o }", {"s": ox.NamedNode(ours)}):
+            raise LinksetError(f"row {number}: <{ours}> is not in the graph")
+        link = existing.get((theirs, ours)) or Link(theirs, (row.get("note") or "").strip(), ours, "", 100.0, True)
+        link.status, link.relation, link.reviewed_by, link.reviewed_at = "accepted", relation, reviewer.strip(), when
+        if link.key not in existing:
+            proposals.links.append(link)
+            existing[link.key] = link
+    _check_one_to_one(proposals)
+    save_proposals(data_dir, proposals)
+    return len(rows)
+
+
 def withdraw(store, partner: str) -> bool:
     """Remove the published linkset (proposals and decisions stay for a later publish)."""
     return store.drop_graph(linkset_iri(partner))
 
 
-__all__ = ["IDENTIFIER_SPACE", "Link", "LinksetError", "Proposals", "Publication", "decide", "linkset_iri",
+__all__ = ["IDENTIFIER_SPACE", "Link", "LinksetError", "Proposals", "Publication", "decide", "import_links", "linkset_iri",
            "load_proposals", "partner_entities", "propose", "publish", "save_proposals", "withdraw"]

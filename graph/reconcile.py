@@ -9,7 +9,8 @@ Scores are 0..100. `match: true` is said only when the top candidate is clearly 
   every distinctive word of one has a near-identical word in the other, so "Kementerian Keuangan"
   never auto-matches "Kementerian Koperasi" nor "Dinas Koperasi Kab. Banyumas" a Purbalingga office;
 - no property constraint given in the query contradicts what we know about it;
-- it stands clearly above the runner-up (MATCH_GAP), so namesakes are left to a person.
+- it stands clearly above the runner-up (MATCH_GAP), or it is the only candidate whose name is
+  exactly the query's, so namesakes are left to a person.
 
 Identifiers: entities are short ids relative to the identifier space ("org/kopkun"); types and
 properties are full IRIs (CURIEs such as "ckg:city" and a few plain aliases are accepted in input).
@@ -287,12 +288,16 @@ class Reconciler:
         candidates = candidates[:limit]
         if candidates:
             top = candidates[0]
-            runner_up = candidates[1].score if len(candidates) > 1 else 0.0
+            runner_up = candidates[1] if len(candidates) > 1 else None
+            # An exact name (equal after normalisation) beats any inexact runner-up, however close
+            # ("Universitas X" over "LPPM Universitas X"); otherwise the top must stand clearly apart.
+            exact = top.name_score >= 1.0 and (runner_up is None or runner_up.name_score < 1.0)
+            gap = top.score - (runner_up.score if runner_up else 0.0)
             top.match = (top.name_score >= MATCH_NAME_SCORE
                          and (words_agree(normalise(text), normalise(top.matched))
                               or normalise(text) == normalise(top.matched))
                          and all(s is None or s >= CONTRADICTION for s in top.property_scores.values())
-                         and top.score - runner_up >= MATCH_GAP)
+                         and (gap >= MATCH_GAP or (exact and gap > 0)))
         return candidates
 
     def _describe(self, types, values) -> str:

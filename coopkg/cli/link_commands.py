@@ -121,6 +121,19 @@ def reject(ctx, name, refs, reviewer):
     _decide(ctx, name, refs, False, reviewer)
 
 
+@link.command("import")
+@click.argument("name")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--by", "reviewer", default=_default_reviewer, help="Reviewer's name.")
+@click.pass_context
+@_link_errors
+def import_(ctx, name, file, reviewer):
+    """Add links a maintainer already knows (CSV: ours, theirs[, relation, note]) as accepted, e.g. Wikidata ids."""
+    with store_from(ctx) as store:
+        count = linksets.import_links(store, settings_from(ctx).data_dir, name, file, reviewer=reviewer)
+    click.echo(f"{count} link(s) recorded as accepted; publish with `coopkg link publish {name}`")
+
+
 @link.command("publish")
 @click.argument("name")
 @click.pass_context

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pyoxigraph as ox
 from flask import g
 
-from coopkg.graph.labels import Labeller
+from coopkg.graph.labels import Labeller, curie
 from coopkg.graph.resource_paths import local_href
 
-from ..i18n import t
+from ..i18n import catalogue, t
 from ..state import get_settings, get_store
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -23,6 +23,15 @@ def labeller() -> Labeller:
     if found is None or found.lang != g.lang:
         found = g._coopkg_labeller = Labeller(get_store(), g.lang)
     return found
+
+
+def predicate_label(iri: str) -> str:
+    """A property's label from the ontology, else a UI message for well-known vocabularies, else its local name."""
+    names = labeller()
+    if names.has_label(iri):
+        return names(iri)
+    key = f"prop.{curie(iri)}"
+    return t(key) if key in catalogue() else names(iri)
 
 
 def href(iri: str) -> str:
@@ -78,5 +87,5 @@ def value_view(term) -> dict:
 def init_app_helpers(state) -> None:
     """Register the helpers as Jinja globals (called from a blueprint's record_once)."""
     state.app.jinja_env.globals.update(
-        ld_href=href, ld_label=lambda iri: labeller()(iri), ld_value=value_view, ld_date=date_text,
+        ld_href=href, ld_label=lambda iri: labeller()(iri), ld_predicate=predicate_label, ld_value=value_view, ld_date=date_text,
         ld_period=period_text, ld_is_local=is_local)

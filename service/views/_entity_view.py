@@ -65,7 +65,7 @@ def _property_rows(description: d.Description) -> list[dict]:
             continue
         values = [_display.value_view(s.value) for s in statements]
         values.sort(key=lambda v: (v.get("lang", "") not in ("", g.lang), v["text"].casefold()))
-        rows.append({"predicate": predicate, "label": labels(predicate), "curie": curie(predicate) or predicate,
+        rows.append({"predicate": predicate, "label": _display.predicate_label(predicate), "curie": curie(predicate) or predicate,
                      "href": _display.href(predicate), "values": values})
     rows.sort(key=lambda r: (r["predicate"] != d.RDF_TYPE, r["label"].casefold()))
     return rows
@@ -77,7 +77,7 @@ def _incoming_groups(description: d.Description) -> list[dict]:
     for predicate, statements in description.incoming_by_predicate().items():
         if predicate in AS_SENTENCES:
             continue
-        heading = _message("inverse", predicate, t("incoming.via", label=labels(predicate)))
+        heading = _message("inverse", predicate, t("incoming.via", label=_display.predicate_label(predicate)))
         subjects = sorted((_display.value_view(s.value) for s in statements), key=lambda v: v["text"].casefold())
         groups.append({"predicate": predicate, "heading": heading, "subjects": subjects})
     groups.sort(key=lambda grp: grp["heading"].casefold())
@@ -115,7 +115,7 @@ def entity_context(description: d.Description, doc: str, formats: dict) -> dict:
         "participation": [_participation_view(p) for p in description.participation],
         "sources": [{"iri": s.iri, "href": _display.href(s.iri), "title": s.title or labels(s.iri),
                      "date": _display.date_text(s.date), "url": s.url} for s in description.sources],
-        "links": [{"predicate": labels(p), "iri": link} for p, link in description.external_links()],
+        "links": [{"predicate": _display.predicate_label(p), "iri": link} for p, link in description.external_links()],
         "formats": [(ext, s.media_type, s.name) for ext, s in formats.items()],
         "turtle": _turtle(triples),
         "triple_count": len(triples),

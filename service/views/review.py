@@ -54,9 +54,10 @@ def queue_page():
     page = max(1, request.args.get("page", 1, type=int))
     items = _contrib.queue().list(state, limit=PAGE_SIZE + 1, offset=(page - 1) * PAGE_SIZE,
                                   newest_first=state != "pending")
-    label = _contrib.labeller()
-    rows = [{"c": c, "entities": [(e, label(e)) for e in c.entities[:5]], "more": max(0, len(c.entities) - 5)}
-            for c in items[:PAGE_SIZE]]
+    rows = []
+    for c in items[:PAGE_SIZE]:
+        label = _contrib.labeller(c.changes)  # new entities are named by the contribution itself
+        rows.append({"c": c, "entities": [(e, label(e)) for e in c.entities[:5]], "more": max(0, len(c.entities) - 5)})
     return render_template("contributions/queue.html", rows=rows, state=state, states=STATES,
                            counts=_contrib.queue().counts(), page=page, has_next=len(items) > PAGE_SIZE)
 

@@ -8,13 +8,12 @@ store.generation and kept.
 """
 from __future__ import annotations
 
-import threading
-import weakref
 from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
 from . import queries
+from .generation_cache import GenerationCache
 from .formats import rdf_syntax
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -68,17 +67,13 @@ def collect_statistics(store) -> Statistics:
     return Statistics(generation, sum(triples.values()), graphs, classes, described)
 
 
-_cache: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
-_lock = threading.Lock()
+_cache = GenerationCache(collect_statistics, "dataset statistics")
 
 
 def statistics(store) -> Statistics:
-    """Statistics for the store's current generation (computed at most once per generation)."""
-    with _lock:
-        current = _cache.get(store)
-        if current is None or current.generation != store.generation:
-            current = _cache[store] = collect_statistics(store)
-        return current
+    """Statistics for the store's current generation (computed at most once per generation; when
+    that is slow, recomputed in the background while the page shows the previous numbers)."""
+    return _cache.get(store)
 
 
 def description_triples(stats: Statistics, base: str) -> list[ox.Triple]:

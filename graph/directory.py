@@ -11,11 +11,11 @@ the organisation), province (ckg:province, directly or through the city), city (
 from __future__ import annotations
 
 import threading
-import weakref
 from collections import defaultdict
 from dataclasses import dataclass
 
 from . import queries
+from .generation_cache import GenerationCache
 from .labels import pick
 from .name_index import name_index
 
@@ -198,11 +198,6 @@ class DirectoryIndex:
 
 
 # ---- building and caching ----
-_cache: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
-_locks: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
-_cache_lock = threading.Lock()
-
-
 def build_directory(store) -> DirectoryIndex:
     generation = store.generation
     names = name_index(store)
@@ -214,22 +209,10 @@ def build_directory(store) -> DirectoryIndex:
     return DirectoryIndex(type_rows, facet_rows, entry_rows, ancestor_rows, names.labels_of, generation)
 
 
+_cache = GenerationCache(build_directory, "directory")
+
+
 def directory_index(store) -> DirectoryIndex:
-    """The directory for the store's current generation (readers keep the old one during a rebuild)."""
-    current = _cache.get(store)
-    if current is not None and current.generation == store.generation:
-        return current
-    with _cache_lock:
-        lock = _locks.setdefault(store, threading.Lock())
-    if current is not None and not lock.acquire(blocking=False):
-        return current
-    if current is None:
-        lock.acquire()
-    try:
-        current = _cache.get(store)
-        if current is not None and current.generation == store.generation:
-            return current
-        _cache[store] = index = build_directory(store)
-        return index
-    finally:
-        lock.release()
+    """The directory for the store's current generation (a large one is rebuilt in the background
+    while readers keep the previous one; graph/generation_cache.py)."""
+    return _cache.get(store)

@@ -27,12 +27,11 @@ from __future__ import annotations
 import bisect
 import heapq
 import math
-import threading
-import weakref
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 from . import queries
+from .generation_cache import GenerationCache
 from .names import acronyms_of, normalise, spelling_key, token_similarity, trigrams, similarity, STOP_WORDS
 
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
@@ -271,42 +270,21 @@ class NameIndex:
 
 
 # ---- building and caching per store generation ----
-# Keyed by the store object itself (weakly), so a closed store's index goes with it.
-_cache: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
-_building: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
-_cache_lock = threading.Lock()
-
-
 def build_name_index(store) -> NameIndex:
     """Read every name, type and subclass link from the store and index them."""
     generation = store.generation
-    label_rows = ((r["s"].value, r["p"].value, r["label"].value, getattr(r["label"], "language", None) or "")
-                  for r in store.select(queries.load("names_labels")))
-    label_rows = list(label_rows)
+    label_rows = [(r["s"].value, r["p"].value, r["label"].value, getattr(r["label"], "language", None) or "")
+                  for r in store.select(queries.load("names_labels"))]
     type_rows = [(r["s"].value, r["type"].value) for r in store.select(queries.load("names_types"))]
     ancestor_rows = [(r["class"].value, r["ancestor"].value) for r in store.select(queries.load("class_ancestors"))]
     return NameIndex(label_rows, type_rows, ancestor_rows, generation)
 
 
+_cache = GenerationCache(build_name_index, "name index")
+
+
 def name_index(store) -> NameIndex:
-    """The index for the store's current generation. While a newer one is being built, readers keep
-    the previous index (searches never wait for a rebuild once one index exists)."""
-    key = store
-    current = _cache.get(key)
-    if current is not None and current.generation == store.generation:
-        return current
-    with _cache_lock:
-        lock = _building.setdefault(key, threading.Lock())
-    if current is not None and not lock.acquire(blocking=False):
-        return current
-    if current is None:
-        lock.acquire()
-    try:
-        current = _cache.get(key)
-        if current is not None and current.generation == store.generation:
-            return current
-        index = build_name_index(store)
-        _cache[key] = index
-        return index
-    finally:
-        lock.release()
+    """The index for the store's current generation, shared by all threads. After a change a small
+    index is rebuilt before answering; a large one is rebuilt in the background while searches keep
+    using the previous one (graph/generation_cache.py)."""
+    return _cache.get(store)

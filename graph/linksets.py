@@ -141,11 +141,13 @@ def _reconcile_entity(reconciler: Reconciler, entity: dict):
     best = []
     for label in entity["labels"][:3]:
         query = {"query": label, "limit": 3, "properties": properties}
-        found = reconciler.reconcile({**query, "type": types} if types else query)
-        if types and not found:
-            found = reconciler.reconcile(query)  # the partner may type it differently than we do
-        if found and (not best or found[0].score > best[0].score):
-            best = found
+        attempts = [reconciler.reconcile({**query, "type": types})] if types else []
+        if not attempts or not attempts[0] or not attempts[0][0].match:
+            # Partners classify coarsely ("Perguruan Tinggi" for a faculty): also try without the type.
+            attempts.append(reconciler.reconcile(query))
+        for found in attempts:
+            if found and (not best or found[0].score > best[0].score):
+                best = found
     return best
 
 

@@ -11,10 +11,12 @@ API
   ``rdf:type`` / ``skos:inScheme`` / label triples of the existing resources a contribution points
   at (``referenced_iris(data)`` lists them). Without it, a reference to an existing organisation
   is reported as "a resource that does not exist".
-- The ontology and the concept schemes (``ontology/**/*.ttl``, cached) are always added, so that
+- What validation needs from the ontology (``ontology_context()``: the class hierarchy, the scheme
+  of every concept, the provinces and countries; cached) is always added, so that
   ``sh:targetClass ckg:Organisation`` reaches ``ckg:Cooperative`` instances (SHACL follows the
   ``rdfs:subClassOf`` triples of the data graph) and concept values can be checked against their
-  scheme. No RDFS/OWL inference is run: it is not needed and would be slow.
+  scheme. No RDFS/OWL inference is run: it is not needed and would be slow. To check the ontology
+  and concept schemes themselves, pass ``ontology()`` as (part of) ``data``.
 - ``focus_only``: report only results whose focus node is a subject in ``data`` (default: True when
   ``extra`` is given, so the context's own imperfections are not blamed on a contribution; False
   otherwise). ``conforms`` is computed over the reported results.
@@ -41,10 +43,10 @@ from pathlib import Path
 import pyshacl
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.graph import ConjunctiveGraph, Dataset
-from rdflib.namespace import RDF
+from rdflib.namespace import RDF, RDFS, SDO, SKOS
 
 from .paths import ONTOLOGY_DIR, SHAPES_DIR
-from .vocab import SH
+from .vocab import CKG, SH
 
 SEVERITY_NAMES = {SH.Violation: "violation", SH.Warning: "warning", SH.Info: "info"}
 LANGUAGES = ("id", "en")
@@ -129,6 +131,29 @@ def ontology() -> Graph:
     return _parse_dir(ONTOLOGY_DIR)
 
 
+@lru_cache(maxsize=1)
+def ontology_context() -> Graph:
+    """What validation needs from the ontology, and no more: the class hierarchy (so sh:targetClass
+    and sh:class follow subclasses), scheme membership of every concept (so values can be checked
+    against their scheme), and the provinces and countries with their types and labels (so
+    ckg:province / ckg:country references resolve). Concepts are deliberately not typed here, so
+    the concept shapes do not re-check the whole ontology on every call."""
+    source, context = ontology(), Graph()
+    for triple in source.triples((None, RDFS.subClassOf, None)):
+        context.add(triple)
+    for triple in source.triples((None, SKOS.inScheme, None)):
+        context.add(triple)
+    for scheme in source.subjects(RDF.type, SKOS.ConceptScheme):
+        context.add((scheme, RDF.type, SKOS.ConceptScheme))
+    for kind in (CKG.Province, CKG.Country):
+        for place in source.subjects(RDF.type, kind):
+            context.add((place, RDF.type, kind))
+            for predicate in (RDFS.label, SDO.containedInPlace):
+                for value in source.objects(place, predicate):
+                    context.add((place, predicate, value))
+    return context
+
+
 def _as_graph(data) -> Graph:
     if isinstance(data, (Dataset, ConjunctiveGraph)):
         graph = Graph()
@@ -156,24 +181,20 @@ def validate(data, *, shapes: Graph | None = None, extra: Graph | None = None,
     data_graph = _as_graph(data)
     shapes_graph = shapes if shapes is not None else default_shapes()
     combined = Graph()
-    for source in (data_graph, _as_graph(extra) if extra is not None else None, ontology()):
+    for source in (data_graph, _as_graph(extra) if extra is not None else None, ontology_context()):
         if source is not None:
             for triple in source:
                 combined.add(triple)
     focus_only = focus_only if focus_only is not None else extra is not None
-    subjects = set(data_graph.subjects())
-    options = {}
-    if focus_only and subjects and all(isinstance(s, URIRef) for s in subjects):
-        # Only the data's own resources are checked: the ontology's and the context's are not
-        # re-validated on every call, which keeps a small contribution fast.
-        options["focus_nodes"] = sorted(subjects)
-    # pyshacl is not documented as thread-safe; validations are short, so one at a time.
-    with _lock:
+    # (pyshacl's focus_nodes option is not used: it also restricts the inner shapes of sh:not /
+    # sh:or / sh:node, which then pass vacuously. Results are filtered afterwards instead.)
+    with _lock:  # pyshacl is not documented as thread-safe; validations are short, so one at a time.
         _, report_graph, _ = pyshacl.validate(
             combined, shacl_graph=shapes_graph, inference="none", advanced=True,
-            allow_warnings=True, allow_infos=True, abort_on_first=False, **options)
+            allow_warnings=True, allow_infos=True, abort_on_first=False)
     results = _results(report_graph, shapes_graph)
     if focus_only:
+        subjects = set(data_graph.subjects())
         results = [r for r in results if r.focus_node in subjects]
     results.sort(key=lambda r: (r.severity != SH.Violation, r.severity != SH.Warning, str(r.focus_node),
                                 str(r.source_shape)))

@@ -128,3 +128,58 @@ def test_review_commands_refuse_what_they_cannot_do(setup):
         linksets.decide(data_dir, "registry", ["1"], accept=True, reviewer=" ")
     with pytest.raises(partners.PartnerError):
         linksets.propose(store, data_dir, "unknown")
+
+
+def csrf_of(html):
+    import re
+    return re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+
+
+def test_review_page_for_maintainers(setup):
+    from coopkg.graph.accounts import Accounts
+    from coopkg.service import create_app
+    store, data_dir = setup
+    data_dir.mkdir(parents=True, exist_ok=True)
+    Accounts(data_dir).create_user("rina", "a long enough password")
+    linksets.propose(store, data_dir, "registry")
+    client = create_app({"data_dir": str(data_dir), "TESTING": True}, store=store).test_client()
+
+    # Strangers are sent to the login page; nothing unreviewed is shown to them.
+    assert client.get("/review/links/registry").status_code == 302
+    page = client.get("/login").get_data(as_text=True)
+    client.post("/login", data={"name": "rina", "password": "a long enough password", "csrf_token": csrf_of(page)})
+
+    index = client.get("/review/links?lang=en").get_data(as_text=True)
+    assert "Registry" in index and "/review/links/registry" in index
+    page = client.get("/review/links/registry?lang=en")
+    assert page.status_code == 200 and page.headers["Cache-Control"] == "no-store"
+    html = page.get_data(as_text=True)
+    assert "Kementerian Koperasi &amp; UKM" in html and 'href="/doc/org/kemenkop-ukm"' in html
+    numbers = {link.partner_iri.removeprefix(NS): n for n, link in
+               enumerate(linksets.load_proposals(data_dir, "registry").links, start=1)}
+
+    # Without the CSRF token nothing happens.
+    assert client.post("/review/links/registry/decide", data={"action": "accept", "links": "1"}).status_code == 403
+    token = csrf_of(html)
+    done = client.post("/review/links/registry/decide", data={
+        "csrf_token": token, "action": "accept", "links": [str(numbers["R1"]), str(numbers["R2"])]})
+    assert done.status_code == 302
+    client.post("/review/links/registry/decide", data={"csrf_token": token, "action": "accept-exact",
+                                                      "links": str(numbers["R4"])})
+    accepted = {link.partner_iri.removeprefix(NS): link for link in
+                linksets.load_proposals(data_dir, "registry").links if link.status == "accepted"}
+    assert set(accepted) == {"R1", "R2", "R4"} and accepted["R4"].relation == "exactMatch"
+    assert accepted["R1"].reviewed_by == "rina"
+    assert "2 link(s) decided" in client.get(done.headers["Location"] + "&lang=en").get_data(as_text=True)
+
+    assert client.post("/review/links/registry/decide", data={"csrf_token": token, "action": "merge",
+                                                             "links": "1"}).status_code == 400
+    assert client.post("/review/links/registry/decide", data={"csrf_token": token, "action": "accept"}).status_code == 400
+    assert client.get("/review/links/nobody").status_code == 404
+    assert client.get("/review/links/registry?status=bogus").status_code == 400
+    assert client.get("/review/links/registry?done=<b>hi</b>").get_data(as_text=True).count("<b>hi</b>") == 0
+
+    published = client.post("/review/links/registry/publish", data={"csrf_token": token})
+    assert published.status_code == 302
+    assert store.ask("ASK { GRAPH ?g { ?s <http://www.w3.org/2002/07/owl#sameAs> ?o } }",
+                     {"g": ox.NamedNode(LINKSET), "s": ox.NamedNode(OURS + "org/lpdb"), "o": ox.NamedNode(NS + "R2")})

@@ -73,6 +73,8 @@ def check_settings(settings: Settings) -> None:
 
 # The engine's parser overflows its stack at about 3000 nested brackets (docs/security.md).
 MAX_SAFE_QUERY_DEPTH = 2000
+# Below this a worker cannot even open the store (measured: 500 MiB fails, 600 MiB works, 2 cores).
+MIN_QUERY_MEMORY_MB = 768
 
 
 def limit_problems(settings: Settings) -> list[str]:
@@ -86,8 +88,9 @@ def limit_problems(settings: Settings) -> list[str]:
     if not 1 <= settings.max_query_depth <= MAX_SAFE_QUERY_DEPTH:
         problems.append(f"COOPKG_MAX_QUERY_DEPTH={settings.max_query_depth} must be between 1 and "
                         f"{MAX_SAFE_QUERY_DEPTH}: deeper nesting crashes the query engine")
-    if settings.query_memory_mb < 0:
-        problems.append("COOPKG_QUERY_MEMORY_MB must be 0 (no limit) or a number of MiB")
+    if settings.query_memory_mb < 0 or 0 < settings.query_memory_mb < MIN_QUERY_MEMORY_MB:
+        problems.append(f"COOPKG_QUERY_MEMORY_MB={settings.query_memory_mb} is too small: a query worker needs about "
+                        f"600 MiB of address space just to open the store; use 0 (no limit) or at least {MIN_QUERY_MEMORY_MB}")
     if not 0 <= settings.port <= 65535:
         problems.append(f"COOPKG_PORT={settings.port} is not a TCP port (0-65535)")
     for iri in settings.allowed_services:

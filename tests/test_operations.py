@@ -211,6 +211,7 @@ def test_every_response_carries_a_request_id_that_is_in_the_log(live_server):
     ({"COOPKG_MAX_QUERY_DEPTH": "5000"}, "crashes the query engine"),
     ({"COOPKG_QUERY_TIMEOUT": "0"}, "COOPKG_QUERY_TIMEOUT=0"),
     ({"COOPKG_MAX_BODY_BYTES": "-1"}, "COOPKG_MAX_BODY_BYTES"),
+    ({"COOPKG_QUERY_MEMORY_MB": "400"}, "too small"),
 ])
 def test_bad_settings_are_refused_with_a_message(tmp_path, env, message):
     settings = Settings.from_env({"COOPKG_DATA_DIR": str(tmp_path / "data"), **env})

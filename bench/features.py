@@ -37,6 +37,10 @@ def page_candidates(base: str, seed: int, cooperatives: int) -> dict[str, list[l
     provinces = sorted({c["province"] for c in coops})
     from coopkg.graph.synthetic import slugify
     directory_filters = [
+        # Facet values are IRIs relative to the base; one province and one model at a time.
+        [("GET", f"{base}/directory?" + urlencode({"class": "Cooperative", "province": "id/place/" + slugify(c["province"]),
+                                                  "model": "concept/cooperative-model/" + c["model"][0]}),
+          {"headers": html}) for c in coops],
         [("GET", f"{base}/directory?{urlencode({'province': slugify(p)})}", {"headers": html}) for p in provinces],
         [("GET", f"{base}/directory?{urlencode({'province': KG + 'place/' + slugify(p)})}", {"headers": html})
          for p in provinces],
@@ -80,7 +84,7 @@ def contribution_changes(seed: int, cooperatives: int, triples: int = 200):
         ox.Triple(coop, label, ox.Literal("Koperasi Pekerja Kontribusi Uji", language="id")),
         ox.Triple(coop, ox.NamedNode(CKG + "cooperativeModel"),
                   ox.NamedNode("https://w3id.org/coopkg/concept/cooperative-model/worker")),
-        ox.Triple(coop, ox.NamedNode(CKG + "city"), ox.NamedNode(KG + "place/banyumas")),
+        ox.Triple(coop, ox.NamedNode(CKG + "city"), ox.NamedNode(KG + "place/banyumas-regency")),
         ox.Triple(coop, ox.NamedNode(CKG + "province"), ox.NamedNode(KG + "place/jawa-tengah")),
     ]
     n = 0
@@ -94,11 +98,11 @@ def contribution_changes(seed: int, cooperatives: int, triples: int = 200):
             ox.Triple(position, ox.NamedNode("http://www.w3.org/ns/org#member"), person),
             ox.Triple(position, ox.NamedNode("http://www.w3.org/ns/org#organization"), coop),
             ox.Triple(position, ox.NamedNode("http://www.w3.org/ns/org#role"),
-                      ox.NamedNode("https://w3id.org/coopkg/concept/role/member")),
+                      ox.NamedNode("https://w3id.org/coopkg/concept/role/board-member")),
             ox.Triple(position, ox.NamedNode(CKG + "title"), ox.Literal("Anggota Pengurus", language="id")),
-            ox.Triple(position, ox.NamedNode("http://schema.org/startDate"),
+            ox.Triple(position, ox.NamedNode("https://schema.org/startDate"),
                       ox.Literal(f"20{10 + n % 15}-01-01", datatype=ox.NamedNode("http://www.w3.org/2001/XMLSchema#date"))),
-            ox.Triple(position, ox.NamedNode("http://schema.org/description"),
+            ox.Triple(position, ox.NamedNode("https://schema.org/description"),
                       ox.Literal(f"Pengurus nomor {n}", language="id")),
         ]
         n += 1

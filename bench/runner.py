@@ -66,7 +66,7 @@ class Run:
     def data_file(self, triples: int) -> tuple[Path, dict]:
         folder = self.workdir / "data"
         folder.mkdir(parents=True, exist_ok=True)
-        path = folder / f"synthetic-{triples}-s{self.seed}.nq"
+        path = folder / f"synthetic-{triples}-s{self.seed}-{generator_version()}.nq"
         meta = path.with_suffix(".json")
         if not (path.exists() and meta.exists()):
             counts = generate_file(path.with_suffix(".tmp"), triples, self.seed)
@@ -300,6 +300,13 @@ class Run:
 
 class NotAvailable(Exception):
     """A part of coopkg the benchmark measures is not in this checkout yet."""
+
+
+def generator_version() -> str:
+    """Changes with the generator's code, so a cached data file is never from an older generator."""
+    import hashlib
+    from coopkg.graph import synthetic
+    return hashlib.sha256(Path(synthetic.__file__).read_bytes()).hexdigest()[:8]
 
 
 def _ratio(a, b):

@@ -23,7 +23,7 @@ KGC = BASE + "concept/"
 RDF_TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
 RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 SKOS = "http://www.w3.org/2004/02/skos/core#"
-SCHEMA = "http://schema.org/"
+SCHEMA = "https://schema.org/"
 ORG = "http://www.w3.org/ns/org#"
 DCT = "http://purl.org/dc/terms/"
 PROV = "http://www.w3.org/ns/prov#"
@@ -58,6 +58,8 @@ MEMBER, ORGANIZATION, ROLE, SUBORG = _p(ORG, "member"), _p(ORG, "organization"),
 
 # ---------------------------------------------------------------------------------------------------
 # Places: the 38 provinces (weights ~ population in millions) and a spread of their regencies/cities.
+# Province IRIs are the ontology's (ontology/concepts/province.ttl defines them); "Kota X" is a city
+# (kg:place/x, as the curated gazetteer names cities), anything else a regency (kg:place/x-regency).
 PROVINCES = [
     ("Aceh", 5.4, ["Kota Banda Aceh", "Kota Lhokseumawe", "Kota Langsa", "Aceh Besar", "Aceh Utara", "Pidie"]),
     ("Sumatera Utara", 15.1, ["Kota Medan", "Kota Binjai", "Kota Pematangsiantar", "Deli Serdang", "Toba", "Karo", "Simalungun"]),
@@ -69,7 +71,8 @@ PROVINCES = [
     ("Kepulauan Bangka Belitung", 1.5, ["Kota Pangkalpinang", "Bangka", "Belitung", "Bangka Tengah"]),
     ("Bengkulu", 2.0, ["Kota Bengkulu", "Rejang Lebong", "Mukomuko", "Bengkulu Utara"]),
     ("Lampung", 9.1, ["Kota Bandar Lampung", "Kota Metro", "Lampung Selatan", "Pringsewu", "Lampung Tengah"]),
-    ("DKI Jakarta", 10.6, ["Jakarta Pusat", "Jakarta Selatan", "Jakarta Timur", "Jakarta Barat", "Jakarta Utara", "Kepulauan Seribu"]),
+    ("DKI Jakarta", 10.6, ["Kota Jakarta Pusat", "Kota Jakarta Selatan", "Kota Jakarta Timur", "Kota Jakarta Barat",
+                           "Kota Jakarta Utara", "Kepulauan Seribu"]),
     ("Jawa Barat", 48.8, ["Kota Bandung", "Kota Bogor", "Kota Bekasi", "Kota Depok", "Kota Cirebon", "Kota Tasikmalaya",
                           "Kota Sukabumi", "Bandung Barat", "Garut", "Karawang", "Kuningan", "Sumedang"]),
     ("Banten", 12.0, ["Kota Serang", "Kota Tangerang", "Kota Tangerang Selatan", "Kota Cilegon", "Pandeglang", "Lebak"]),
@@ -102,19 +105,19 @@ PROVINCES = [
     ("Papua Pegunungan", 1.4, ["Jayawijaya", "Lanny Jaya", "Yahukimo", "Tolikara"]),
 ]
 
-# (code, share of the registry, Indonesian name prefix, acronym prefix, directory category or None)
+# (code, share of the registry, Indonesian name prefix, acronym prefix, listed in the ICCI directory)
 MODELS = [
-    ("savings-and-loan", 30, "Koperasi Simpan Pinjam", "KSP", None),
-    ("consumer", 18, "Koperasi Konsumen", "KOPKON", None),
-    ("producer", 14, "Koperasi Produsen", "KOPPRO", None),
-    ("service", 10, "Koperasi Jasa", "KOPJAS", None),
-    ("marketing", 6, "Koperasi Pemasaran", "KOPPAS", None),
-    ("multi-stakeholder", 4, "Koperasi Multi Pihak", "KMP", "multi-stakeholder-cooperative"),
-    ("student", 4, "Koperasi Mahasiswa", "KOPMA", "student-cooperative"),
-    ("worker", 4, "Koperasi Pekerja", "KOPKER", "worker-cooperative"),
-    ("startup", 4, "Koperasi Startup", "KOPSTART", "startup-cooperative"),
-    ("platform", 3, "Koperasi Platform", "KOPLAT", "platform-cooperative"),
-    ("community", 3, "Koperasi Komunitas", "KOPKOM", "community-cooperative"),
+    ("savings-and-loan", 30, "Koperasi Simpan Pinjam", "KSP", False),
+    ("consumer", 18, "Koperasi Konsumen", "KOPKON", False),
+    ("producer", 14, "Koperasi Produsen", "KOPPRO", False),
+    ("service", 10, "Koperasi Jasa", "KOPJAS", False),
+    ("marketing", 6, "Koperasi Pemasaran", "KOPPAS", False),
+    ("multi-stakeholder", 4, "Koperasi Multi Pihak", "KMP", True),
+    ("student", 4, "Koperasi Mahasiswa", "KOPMA", True),
+    ("worker", 4, "Koperasi Pekerja", "KOPKER", True),
+    ("startup", 4, "Koperasi Startup", "KOPSTART", True),
+    ("platform", 3, "Koperasi Platform", "KOPLAT", True),
+    ("community", 3, "Koperasi Komunitas", "KOPKOM", True),
 ]
 
 NAME_WORDS_A = ["Sejahtera", "Maju", "Mitra", "Karya", "Bina", "Sumber", "Tunas", "Harapan", "Cipta", "Sinar",
@@ -141,16 +144,17 @@ FAMILY = ["Santoso", "Rahmawati", "Wijaya", "Saputra", "Hidayat", "Kusuma", "Set
 PREFIXES = ["Dr.", "Ir.", "Drs.", "Prof. Dr.", "H.", "Hj."]
 SUFFIXES = ["S.E.", "M.M.", "S.T.", "M.Si.", "S.Kom.", "M.B.A.", "S.H.", "Ph.D.", "S.P.", "M.Ak."]
 
-# (role code, Indonesian title, English title)
-BOARD = [("chair", "Ketua", "Chair"), ("secretary", "Sekretaris", "Secretary"), ("treasurer", "Bendahara", "Treasurer"),
-         ("supervisor", "Ketua Pengawas", "Head of the supervisory board"), ("manager", "Manajer", "Manager")]
+# (role code in kgc:role, Indonesian title, English title)
+BOARD = [("chair", "Ketua", "Chair"), ("executive-committee-member", "Sekretaris", "Secretary"),
+         ("executive-committee-member", "Bendahara", "Treasurer"),
+         ("board-member", "Ketua Pengawas", "Head of the supervisory board"), ("chief-executive", "Manajer", "Manager")]
 
 # Supporting institutions: (class, share, label pattern, directory category)
 SUPPORT = [
     ("Incubator", 3, "Inkubator Koperasi {w} {city}", "incubator"),
     ("University", 3, "Universitas {w} {city}", "supporting-institution"),
-    ("CreativeHub", 2, "Ruang Kreatif {w} {city}", "creative-hub"),
-    ("Community", 2, "Komunitas {w} {city}", "community"),
+    ("CreativeHub", 2, "Ruang Kreatif {w} {city}", "creative-community"),
+    ("Community", 2, "Komunitas {w} {city}", "creative-community"),
     ("Company", 2, "PT {w} {b} Indonesia", "supporting-institution"),
     ("Investor", 1, "{w} {b} Ventura", "supporting-institution"),
     ("Association", 1, "Asosiasi Koperasi {w} {province}", "supporting-institution"),
@@ -178,7 +182,7 @@ VENUES = ["Gedung Koperasi {city}", "Balai Kota {city}", "Aula Dinas Koperasi {c
           "Pendopo {city}"]
 
 # How often the generator adds each kind of thing, per cooperative.
-EVENT_EVERY, COLLAB_EVERY, SUPPORT_EVERY, PROGRAMME_EVERY = 8, 5, 40, 250
+EVENT_EVERY, COLLAB_EVERY, SUPPORT_EVERY, PROGRAMME_EVERY = 8, 5, 40, 50
 PARTNER_SHARE, DIRECTORY_SHARE_OTHER, REUSED_PERSON_SHARE = 0.35, 0.08, 0.15
 
 
@@ -212,6 +216,7 @@ def _cumulative(weights):
     return out
 
 
+_PROVINCE_NAMES = {name for name, _, _ in PROVINCES}
 _PROVINCE_CUM = _cumulative([w for _, w, _ in PROVINCES])
 _MODEL_CUM = _cumulative([w for _, w, *_ in MODELS])
 _SUPPORT_CUM = _cumulative([w for _, w, *_ in SUPPORT])
@@ -226,7 +231,19 @@ def _pick(rng, items, cum):
 
 
 def place_iri(label: str) -> str:
-    return f"<{KG}place/{slugify(label)}>"
+    """Province names and "Kota X" map to kg:place/x; a regency's name to kg:place/x-regency."""
+    if label in _PROVINCE_NAMES:
+        return f"<{KG}place/{slugify(label)}>"
+    if label.startswith("Kota "):
+        return f"<{KG}place/{slugify(place_label(label))}>"
+    return f"<{KG}place/{slugify(label)}-regency>"
+
+
+def place_label(name: str) -> str:
+    """"Kota Bandung" is called Bandung; a city named like its province keeps "Kota" (Kota Jambi)."""
+    if name.startswith("Kota "):
+        return name if name.removeprefix("Kota ") in _PROVINCE_NAMES else name.removeprefix("Kota ")
+    return f"Kabupaten {name}"
 
 
 def venue_iri(city: str, n: int) -> str:
@@ -335,12 +352,10 @@ class Generator:
     def places(self):
         for name, _, cities in PROVINCES:
             p = place_iri(name)
-            self.q(p, RDF_TYPE, _c("Province"))
-            self.q(p, LABEL, lit(name, "id"))
             for city in cities:
                 c = place_iri(city)
-                self.q(c, RDF_TYPE, _c("City"))
-                self.q(c, LABEL, lit(city, "id"))
+                self.q(c, RDF_TYPE, _c("City" if city.startswith("Kota ") else "Regency"))
+                self.q(c, LABEL, lit(place_label(city), "id"))
                 self.q(c, _c("province"), p)
                 for n, pattern in enumerate(VENUES[:2]):
                     v = venue_iri(city, n)
@@ -392,9 +407,8 @@ class Generator:
         if r.random() < 0.1:
             self.q(iri, SUBORG, _province_office(c["province"]))
         self.board(c)
-        category = c["model"][4]
-        if category or r.random() < DIRECTORY_SHARE_OTHER:
-            self.entry(iri, category or "other-cooperative", f"coop-{i}", r)
+        if c["model"][4] or r.random() < DIRECTORY_SHARE_OTHER:
+            self.entry(iri, "practitioner", f"coop-{i}", r)
         if r.random() < PARTNER_SHARE:
             self.partner_record(c)
 
@@ -526,9 +540,13 @@ class Generator:
         for party in sorted(parties):
             self.q(col, _c("party"), party)
         self.q(col, _c("collaborationStatus"), concept("collaboration-status", status))
-        self.q(col, START, date(year, r.randint(1, 12), r.randint(1, 28)))
-        if status == "completed":
-            self.q(col, END, date(year + r.randint(0, 2), r.randint(1, 12), r.randint(1, 28)))
+        month, day = r.randint(1, 12), r.randint(1, 28)
+        self.q(col, START, date(year, month, day))
+        if status == "completed":  # ends after it started: 0-2 years later, later in the year if the same
+            later = r.randint(0, 2)
+            end_month = r.randint(month, 12) if later == 0 else r.randint(1, 12)
+            end_day = r.randint(day, 28) if later == 0 and end_month == month else r.randint(1, 28)
+            self.q(col, END, date(year + later, end_month, end_day))
         self.q(col, _p(DCT, "date"), date(year, r.randint(1, 12), r.randint(1, 28)))
         if self.counts.events and r.random() < 0.3:
             self.q(col, _c("announcedAt"), self.e.event_iri(r.randrange(self.counts.events)))

@@ -183,3 +183,37 @@ def test_review_page_for_maintainers(setup):
     assert published.status_code == 302
     assert store.ask("ASK { GRAPH ?g { ?s <http://www.w3.org/2002/07/owl#sameAs> ?o } }",
                      {"g": ox.NamedNode(LINKSET), "s": ox.NamedNode(OURS + "org/lpdb"), "o": ox.NamedNode(NS + "R2")})
+
+
+def test_known_links_such_as_wikidata_identifiers_are_imported_and_published(store_only):
+    store, data_dir = store_only
+    partners.add_partner(store, "wikidata", title="Wikidata", licence="cc0",
+                         homepage="https://www.wikidata.org/", namespace="http://www.wikidata.org/entity/")
+    table = data_dir.parent / "wikidata.csv"
+    table.write_text("ours,theirs,relation,note\n"
+                     "place/jakarta,wd:Q3630,sameAs,Jakarta\n"
+                     "org/kemenkop-ukm,http://www.wikidata.org/entity/Q12345678,exactMatch,a made-up identifier for the test\n")
+    assert linksets.import_links(store, data_dir, "wikidata", table, reviewer="rina") == 2
+    published = linksets.publish(store, data_dir, "wikidata")
+    assert published.by_relation == {"sameAs": 1, "exactMatch": 1}
+    assert store.ask("ASK { GRAPH ?g { ?s <http://www.w3.org/2002/07/owl#sameAs> ?o } }",
+                     {"g": ox.NamedNode("https://w3id.org/coopkg/graph/linkset/wikidata"),
+                      "s": ox.NamedNode(OURS + "place/jakarta"), "o": ox.NamedNode("http://www.wikidata.org/entity/Q3630")})
+    bad = data_dir.parent / "bad.csv"
+    bad.write_text("ours,theirs\norg/not-in-the-graph,wd:Q1\n")
+    with pytest.raises(linksets.LinksetError, match="not in the graph"):
+        linksets.import_links(store, data_dir, "wikidata", bad, reviewer="rina")
+    bad.write_text("ours,theirs\norg/lpdb,nope:Q1\n")
+    with pytest.raises(linksets.LinksetError, match="known prefix"):
+        linksets.import_links(store, data_dir, "wikidata", bad, reviewer="rina")
+    bad.write_text("mine,yours\na,b\n")
+    with pytest.raises(linksets.LinksetError, match="ours"):
+        linksets.import_links(store, data_dir, "wikidata", bad, reviewer="rina")
+
+
+@pytest.fixture
+def store_only(tmp_path):
+    store = EmbeddedStore(tmp_path / "store", min_workers=0, max_workers=1)
+    store.load(HERE / "fixtures" / "reconcile_mini.trig")
+    yield store, tmp_path / "data"
+    store.close()

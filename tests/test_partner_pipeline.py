@@ -123,13 +123,15 @@ def test_example_queries_answer_across_both_datasets(published):
     assert "KOPKUN GROUP" not in lacking
 
 
-def test_dataset_page_describes_the_partner_and_its_linkset(published):
+def test_dataset_page_and_entity_pages_show_the_partner(published):
     store, client = opened(published)
     try:
         graph = {(t.subject.value, t.predicate.value, t.object.value)
                  for t in ox.parse(client.get("/dataset.nt").data, format=ox.RdfFormat.N_TRIPLES)}
+        entity = client.get("/doc/org/bappenas", headers={"Accept": "text/html"}).get_data(as_text=True)
     finally:
         store.close()
+    assert NS + "JTG-0020" in entity  # the entity page shows the published partner link
     partner = "https://w3id.org/coopkg/graph/partner/" + PARTNER
     assert (partner, "http://purl.org/dc/terms/title", "Mitra Ekosistem Koperasi Jawa Tengah") in graph
     assert (partner, "http://purl.org/dc/terms/license", "https://creativecommons.org/licenses/by/4.0/") in graph

@@ -1,5 +1,6 @@
 """Contributions end to end over HTTP against a live `coopkg serve`: the API (202/422/4xx), the form with
 CSRF, maintainer login, review, accept/reject/revert, and privacy through the public SPARQL endpoint."""
+import html
 import re
 
 import pytest
@@ -177,6 +178,10 @@ def test_accept_publishes_with_provenance_but_never_the_contact(server):
     leaked = sparql(server, """SELECT ?s ?p ?o WHERE { ?s ?p ?o
         FILTER(CONTAINS(STR(?o), "@example.org") || CONTAINS(STR(?o), "catatan-pribadi-7f3")) }""")
     assert leaked == []
+    dump = requests.get(server.url + "/dataset/dump.nq", timeout=60)
+    assert dump.status_code == 200 and "Dewi Lestari" in dump.text and "Koperasi Terbit" in dump.text
+    assert "@example.org" not in dump.text and "catatan-pribadi-7f3" not in dump.text
+    assert "Koperasi Massal" not in dump.text and "Koperasi API Maju" not in dump.text  # pending or rejected
 
 
 def test_bulk_reject_keeps_them_on_record_and_history_lists_them(server):
@@ -204,3 +209,41 @@ def test_revert_restores_the_previous_state(server):
     assert sparql(server, f'SELECT ?o WHERE {{ <{KG}org/review-revert> ?p ?o }}') == []
     assert requests.get(server.url + f"/api/contributions/{cid}", timeout=10).json()["state"] == "reverted"
     assert "keliru" in session.get(f"{server.url}/review/{cid}", timeout=10).text
+
+
+def test_upload_on_the_form_and_a_correction_picked_by_search(server):
+    session = requests.Session()
+    page = session.get(server.url + "/contribute?kind=upload", timeout=10)
+    ttl = (PREFIXES + f'<{KG}org/upload-form> a ckg:Cooperative ; rdfs:label "Koperasi Unggahan"@id .').encode()
+    r = session.post(server.url + "/contribute", data={"kind": "upload", "format": "turtle", "csrf_token":
+                                                       csrf_of(page.text), "contributor_name": "Pengunggah"},
+                     files={"file": ("coop.ttl", ttl, "text/turtle")}, timeout=30)
+    assert r.status_code == 200, r.text
+    bad = session.post(server.url + "/contribute", data={"kind": "upload", "format": "turtle", "rdf": "<a> <b",
+                                                         "csrf_token": csrf_of(page.text), "contributor_name": "X"},
+                       timeout=30)
+    assert bad.status_code == 422 and "&lt;a&gt; &lt;b" in bad.text  # shown again, escaped, for fixing
+
+    # Accept it, then correct its name through the correction form, found by search.
+    cid = re.search(r"/api/contributions/([0-9a-f]{12})", r.text).group(1)
+    act(maintainer(server), server, cid, "accept")
+    hits = session.get(server.url + "/contribute?kind=correction&q=Koperasi+Unggahan", timeout=10).text
+    assert f"entity={KG}org/upload-form\"" in hits  # the search without JavaScript
+    suggestions = session.get(server.url + "/contribute/suggest?type=org&q=Unggahan", timeout=10).json()
+    assert suggestions[0]["iri"] == KG + "org/upload-form"
+    form = session.get(server.url + "/contribute", params={"kind": "correction", "entity": KG + "org/upload-form"},
+                       timeout=10).text
+    rows = dict(re.findall(r'name="v_(\d+)" type="text" value="([^"]*)"', form))
+    label_row = next(n for n, v in rows.items() if v == "Koperasi Unggahan")
+    fields = {"kind": "correction", "entity_iri": KG + "org/upload-form", "csrf_token": csrf_of(form),
+              "contributor_name": "Pengoreksi"}
+    for n in rows:
+        fields[f"p_{n}"] = re.search(rf'name="p_{n}" value="([^"]*)"', form).group(1)
+        fields[f"old_{n}"] = html.unescape(re.search(rf'name="old_{n}" value="([^"]*)"', form).group(1))
+        fields[f"v_{n}"] = rows[n]
+    fields[f"v_{label_row}"] = "Koperasi Unggahan Bersama"
+    done = session.post(server.url + "/contribute", data=fields, timeout=30)
+    assert done.status_code == 200, done.text
+    correction = re.search(r"/api/contributions/([0-9a-f]{12})", done.text).group(1)
+    detail = maintainer(server).get(f"{server.url}/review/{correction}?lang=en", timeout=10).text
+    assert 'class="diff-remove"' in detail and "Koperasi Unggahan Bersama" in detail

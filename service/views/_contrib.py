@@ -6,6 +6,7 @@ from coopkg.graph.contribution_validation import ContributionReport, validate_co
 from coopkg.graph.contributions import ContributionQueue
 from coopkg.graph.labels import Labeller
 from coopkg.graph.provenance import recover
+from coopkg.graph.store import StoreError
 
 from .. import auth
 from ..errors import HttpError
@@ -26,7 +27,11 @@ def init_app(app) -> None:
     app_state = app.extensions["coopkg"]
     extras["contributions"] = queue = ContributionQueue(app_state.settings.data_dir)
     store = app_state.store
-    settled = recover(store, queue, min_age=0 if store.kind == "embedded" else 300)
+    try:
+        settled = recover(store, queue, min_age=0 if store.kind == "embedded" else 300)
+    except StoreError as exc:  # a remote store that is down must not stop the service from starting
+        app.logger.error("could not settle interrupted contributions: %s", exc)
+        settled = []
     for cid, new_state in settled:
         app.logger.warning("contribution %s was interrupted by a crash; it is now %s", cid, new_state)
 

@@ -195,3 +195,56 @@ def test_recovery_settles_an_interrupted_accept(store, queue, monkeypatch, point
     assert queue.get(c.id).state == expected
     applied = store.ask(f"ASK {{ <{KG}org/flow-crash-{expected}> ?p ?o }}")
     assert applied == (expected == "accepted")
+
+
+# ---- the form ----
+def build(store, kind, form):
+    from coopkg.graph.contribution_forms import Builder
+
+    def resolve(text, types):  # the name index's job in the service; exact names suffice here
+        rows = store.select("SELECT ?s WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?l "
+                            "FILTER(STR(?l) = ?t) }", {"t": ox.Literal(text)})
+        return [r["s"].value for r in rows]
+    return Builder(store, form, lang="en", resolve=resolve).build(kind)
+
+
+def test_form_person_with_position_resolves_the_organisation_by_name(store):
+    result = build(store, "person", {"name": "Rahma Dewi", "honorific_prefix": "Dr.", "organisation": "Koperasi Lama",
+                                     "role": "https://w3id.org/coopkg/concept/role/director", "title": "Direktur",
+                                     "start": "2018"})
+    assert result.errors == []
+    person, position = KG + "person/rahma-dewi", KG + "position/rahma-dewi-fixture-lama"
+    assert result.created == [person, position]
+    said = {(t.subject.value, t.predicate.value.rsplit("#", 1)[-1].rsplit("/", 1)[-1], t.object.value)
+            for t in result.changes.add}
+    assert (position, "member", person) in said and (position, "organization", KG + "org/fixture-lama") in said
+    assert (person, "honorificPrefix", "Dr.") in said and (position, "startDate", "2018") in said
+    assert not validate_contribution(store, result.changes).blocking
+
+
+def test_form_event_with_participants_and_unknown_names_as_field_errors(store):
+    result = build(store, "event", {"type": "Workshop", "name": "Lokakarya Formulir", "start": "2019-08-06",
+                                    "participant_1": "Asosiasi Mitra", "participant_2": "Tidak Ada Sama Sekali",
+                                    "participant_count": "40"})
+    assert [(field, key) for field, key, _ in result.errors] == [("participant_2", "contrib.form.not_found")]
+    parties = [t.object.value for t in result.changes.add if t.predicate.value == CKG + "participatingOrganisation"]
+    assert parties == [KG + "org/fixture-mitra"]
+
+
+def test_form_collaboration_and_correction(store):
+    result = build(store, "collaboration", {"type": "MemorandumOfUnderstanding", "name": "MoU Uji",
+                                            "party_1": "Asosiasi Mitra", "party_2": "Koperasi Lama",
+                                            "status": "https://w3id.org/coopkg/concept/collaboration-status/signed"})
+    assert result.errors == [] and len([t for t in result.changes.add if t.predicate.value == CKG + "party"]) == 2
+    from coopkg.graph.contribution_forms import entity_fields
+    fields = entity_fields(store, KG + "org/fixture-mitra")
+    form = {"entity_iri": KG + "org/fixture-mitra"}
+    for n, row in enumerate(fields):
+        form.update({f"p_{n}": row["predicate"], f"old_{n}": row["old"], f"v_{n}": row["text"]})
+    label_row = next(n for n, row in enumerate(fields) if row["text"] == "Asosiasi Mitra")
+    form[f"v_{label_row}"] = "Asosiasi Mitra Baru"
+    form.update({"new_p_1": CKG + "acronym", "new_v_1": "AMB"})
+    correction = build(store, "correction", form).changes
+    assert [t.object for t in correction.remove] == [ox.Literal("Asosiasi Mitra", language="id")]
+    assert {t.object for t in correction.add} == {ox.Literal("Asosiasi Mitra Baru", language="id"),
+                                                  ox.Literal("AMB", language="en")}

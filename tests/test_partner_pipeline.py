@@ -129,9 +129,13 @@ def test_dataset_page_and_entity_pages_show_the_partner(published):
         graph = {(t.subject.value, t.predicate.value, t.object.value)
                  for t in ox.parse(client.get("/dataset.nt").data, format=ox.RdfFormat.N_TRIPLES)}
         entity = client.get("/doc/org/bappenas", headers={"Accept": "text/html"}).get_data(as_text=True)
+        download = client.get("/graph-store", query_string={"graph": LINKSET}, headers={"Accept": "text/turtle"})
     finally:
         store.close()
     assert NS + "JTG-0020" in entity  # the entity page shows the published partner link
+    assert download.status_code == 200  # the linkset is downloadable on its own
+    linkset = {(t.subject.value, t.object.value) for t in ox.parse(download.data, format=ox.RdfFormat.TURTLE)}
+    assert (OURS + "org/bappenas", NS + "JTG-0020") in linkset
     partner = "https://w3id.org/coopkg/graph/partner/" + PARTNER
     assert (partner, "http://purl.org/dc/terms/title", "Mitra Ekosistem Koperasi Jawa Tengah") in graph
     assert (partner, "http://purl.org/dc/terms/license", "https://creativecommons.org/licenses/by/4.0/") in graph

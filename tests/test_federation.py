@@ -110,3 +110,27 @@ def test_pull_from_an_unreachable_endpoint_leaves_the_graph_alone(store, tmp_pat
     with pytest.raises(StoreError, match="could not fetch"):
         federation.pull_partner(store, "gone", timeout=5)
     assert not store.graph_exists("https://w3id.org/coopkg/graph/partner/gone")
+
+
+def test_a_slow_partner_is_cut_at_the_time_limit(store, tmp_path):
+    """An allow-listed partner that never answers cannot hold a worker past COOPKG_QUERY_TIMEOUT."""
+    import socket
+    import threading
+    import time
+
+    from coopkg.graph.store import QueryTimeout
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    stalled = []
+    threading.Thread(target=lambda: stalled.append(listener.accept()), daemon=True).start()
+    url = f"http://127.0.0.1:{listener.getsockname()[1]}/query"
+    settings = Settings.from_env({}, data_dir=tmp_path, service_allowlist=url, query_timeout=1.5)
+    started = time.monotonic()
+    try:
+        with pytest.raises(QueryTimeout):
+            federation.federated_query(store, FEDERATED % url, settings)
+        assert time.monotonic() - started < 10
+        assert stalled, "the partner was really called"
+    finally:
+        listener.close()

@@ -73,6 +73,9 @@ ABBREVIATIONS: dict[str, str] = {
     "intl": "international",
     "int'l": "international",
     "coop": "cooperative",
+    # Indonesian spellings of words that international bodies' names share with English.
+    "pasifik": "pacific",
+    "internasional": "international",
     "co-op": "cooperative",
 }
 

@@ -10,7 +10,9 @@ API
 - ``extra``: context that the data refers to but that is not itself being checked: typically the
   ``rdf:type`` / ``skos:inScheme`` / label triples of the existing resources a contribution points
   at (``referenced_iris(data)`` lists them). Without it, a reference to an existing organisation
-  is reported as "a resource that does not exist".
+  is reported as "a resource that does not exist". Keep it small (the touched resources, not the
+  whole store: every resource in it is validated too, then filtered out); ``context_from(graph, data)``
+  cuts it out of an in-memory graph.
 - What validation needs from the ontology (``ontology_context()``: the class hierarchy, the scheme
   of every concept, the provinces and countries; cached) is always added, so that
   ``sh:targetClass ckg:Organisation`` reaches ``ckg:Cooperative`` instances (SHACL follows the
@@ -174,6 +176,24 @@ def referenced_iris(data) -> set[URIRef]:
     subjects = set(graph.subjects())
     return {o for p, o in graph.predicate_objects() if isinstance(o, URIRef) and p != RDF.type
             and o not in subjects}
+
+
+def context_from(source: Graph, data) -> Graph:
+    """The triples of ``source`` about the resources ``data`` describes or points at: the ``extra``
+    context to validate ``data`` against when ``source`` is a whole (in-memory) graph. Against the
+    store, fetch the same with a CONSTRUCT over those IRIs instead."""
+    graph = _as_graph(data)
+    wanted = set(graph.subjects()) | referenced_iris(graph)
+    context = Graph()
+    for iri in wanted:
+        for triple in source.triples((iri, None, None)):
+            context.add(triple)
+    # The data's resources are re-checked with their stored triples, whose own references need
+    # their types (one hop further) for sh:class to hold.
+    for iri in referenced_iris(context) - wanted:
+        for triple in source.triples((iri, RDF.type, None)):
+            context.add(triple)
+    return context
 
 
 def validate(data, *, shapes: Graph | None = None, extra: Graph | None = None,

@@ -36,7 +36,7 @@ def test_the_guide_has_examples():
 @pytest.mark.parametrize("index", range(len(TURTLE)))
 def test_turtle_example_passes_the_shapes(index):
     example = Graph().parse(data=TURTLE[index], format="turtle")
-    report = validation.validate(example, extra=CURATED)
+    report = validation.validate(example, extra=validation.context_from(CURATED, example))
     assert [r.as_dict() for r in report.results] == []
 
 

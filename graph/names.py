@@ -73,6 +73,13 @@ ABBREVIATIONS: dict[str, str] = {
     "intl": "international",
     "int'l": "international",
     "coop": "cooperative",
+    "lab": "laboratorium",
+    # Provinces and cities by their everyday short names ("Dinkop Jateng", "UMY Jogja").
+    "jateng": "jawa tengah",
+    "jabar": "jawa barat",
+    "jatim": "jawa timur",
+    "yogya": "yogyakarta",
+    "jogja": "yogyakarta",
     # Indonesian spellings of words that international bodies' names share with English.
     "pasifik": "pacific",
     "internasional": "international",

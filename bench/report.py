@@ -108,6 +108,9 @@ def table(results: dict) -> str:
     m = results.get("machine", {})
     title = (f"coopkg bench: {_f(gen.get('triples', results.get('size')))} generated triples (seed {results.get('seed')}"
              f"{', quick' if results.get('quick') else ''}) on {m.get('cpus')} CPUs, {m.get('memory_gib')} GiB, {m.get('cpu', '')}")
+    if m.get("load_average_start"):
+        title += (f"\nload average (1/5/15 min) at start {m['load_average_start']}, at end "
+                  f"{m.get('load_average_end', '-')}: other work on the machine shares its {m.get('cpus')} CPUs")
     return "\n".join([title, line(header), "  ".join("-" * w for w in widths), *map(line, body)])
 
 

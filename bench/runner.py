@@ -104,6 +104,7 @@ class Run:
         self.section("contribution validation", self.validation)
         self.section("python peer", self.peer, data)
         self.results["finished"] = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+        self.results["machine"]["load_average_end"] = [round(x, 1) for x in os.getloadavg()]
         return self.results
 
     def load(self, data: Path) -> dict:
@@ -325,4 +326,4 @@ def machine() -> dict:
     import pyoxigraph
     return {"cpus": os.cpu_count(), "cpu": cpu, "memory_gib": round(psutil.virtual_memory().total / 2**30, 1),
             "python": sys.version.split()[0], "pyoxigraph": getattr(pyoxigraph, "__version__", "?"),
-            "platform": platform.platform()}
+            "platform": platform.platform(), "load_average_start": [round(x, 1) for x in os.getloadavg()]}

@@ -17,6 +17,7 @@ import pyoxigraph as ox
 import pytest
 import requests
 
+from coopkg.graph.accounts import Accounts
 from servers import CoopkgServer, run_cli
 
 EX = "https://example.org/protocol/"
@@ -45,8 +46,9 @@ def server(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def token(server):
-    run_cli(["user", "add", "tester", "--password-stdin"], env=server.env, input="protocol-tests\n", check=True)
-    return run_cli(["token", "create", "tester", "--label", "protocol"], env=server.env, check=True).stdout.strip()
+    accounts = Accounts(server.data_dir)  # the CLI around it is tested in test_accounts.py
+    accounts.create_user("tester", "protocol-tests")
+    return str(accounts.create_token("tester", "protocol"))
 
 
 RESET = " ;\n".join([f"DROP SILENT GRAPH <{iri}>" for iri in (D1, D2, D3)] + ["INSERT DATA { " + " ".join(
@@ -435,13 +437,12 @@ def test_update_needs_a_valid_token(endpoints, server):
 
 
 def test_revoked_token_stops_working(writable, server):
+    """`coopkg token revoke` on the running server's data directory takes effect at once."""
     _, update_url, _ = writable
-    created = run_cli(["token", "create", "tester", "--label", "to-revoke"], env=server.env, check=True).stdout.strip()
+    created = Accounts(server.data_dir).create_token("tester", "to-revoke")
     auth = {"Authorization": f"Bearer {created}"}
     assert update(update_url, auth, f"INSERT DATA {{ GRAPH <{EX}revoke> {{ <{EX}s> <{EX}p> 1 }} }}").status_code == 204
-    token_id = [line.split("\t")[0] for line in run_cli(["token", "list"], env=server.env).stdout.splitlines()
-                if "to-revoke" in line][0]
-    run_cli(["token", "revoke", token_id], env=server.env, check=True)
+    run_cli(["token", "revoke", str(created.id)], env=server.env, check=True)
     assert update(update_url, auth, "CLEAR ALL").status_code == 401
 
 

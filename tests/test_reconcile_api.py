@@ -199,3 +199,20 @@ def test_data_extension(client):
     assert body["rows"]["org/kemenkop-ukm"]["http://xmlns.com/foaf/0.1/homepage"] == [
         {"str": "https://kemenkopukm.go.id"}]
     assert body["rows"]["org/nobody"]["ckg:city"] == []
+
+
+def test_live_server_answers_like_openrefine_expects(live_server):
+    """Over real HTTP on `coopkg serve` with the curated graph: manifest, a form-posted batch, suggest."""
+    import requests
+    manifest = requests.get(live_server.url + "/reconcile", timeout=30)
+    assert manifest.headers["Access-Control-Allow-Origin"] == "*"
+    valid(manifest.json(), "manifest")
+    assert manifest.json()["suggest"]["entity"]["service_url"] == live_server.url + "/reconcile"
+    batch = {"q0": {"query": "Kemenkop UKM", "type": "https://w3id.org/coopkg/ontology#Organisation"},
+             "q1": {"query": "Kementerian Keuangan"}}
+    answer = requests.post(live_server.url + "/reconcile", data={"queries": json.dumps(batch)}, timeout=30)
+    results = valid(answer.json(), "reconciliation-result-batch")
+    assert top(results["q0"])["id"] == "org/kemenkop-ukm" and top(results["q0"])["match"]
+    assert not any(c.get("match") for c in results["q1"]["result"])
+    suggested = requests.get(live_server.url + "/reconcile/suggest/entity", params={"prefix": "kopk"}, timeout=30)
+    assert "org/kopkun" in {e["id"] for e in valid(suggested.json(), "suggest-entities-response")["result"]}

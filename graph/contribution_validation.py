@@ -197,6 +197,6 @@ def grouped(problems: list[Problem], label, lang: str) -> list[dict]:
         field_ = entity["fields"].setdefault(key, {"path": problem.path,
                                                    "label": label(problem.path) if problem.path else None,
                                                    "problems": []})
-        field_["problems"].append({"severity": problem.severity, "message": problem.message(lang),
-                                   "value": problem.value})
+        value = problem.value if problem.value != problem.entity else None  # "this entity" says it already
+        field_["problems"].append({"severity": problem.severity, "message": problem.message(lang), "value": value})
     return [dict(e, fields=list(e["fields"].values())) for e in entities.values()]

@@ -13,6 +13,24 @@ from ..errors import HttpError
 from ..i18n import t
 from ..state import get_settings, get_store, state
 
+#: Terms of reused vocabularies that the ontology graph does not label: named in messages/contribute.json.
+REUSED_TERMS = {
+    "http://www.w3.org/1999/02/22-rdf-syntax-ns#type": "type",
+    "http://www.w3.org/2000/01/rdf-schema#label": "label",
+    "http://www.w3.org/2004/02/skos/core#altLabel": "alt_label",
+    "https://schema.org/startDate": "start_date",
+    "https://schema.org/endDate": "end_date",
+    "https://schema.org/description": "description",
+    "https://schema.org/location": "location",
+    "https://schema.org/organizer": "organizer",
+    "http://xmlns.com/foaf/0.1/homepage": "homepage",
+    "http://www.w3.org/ns/org#member": "member",
+    "http://www.w3.org/ns/org#organization": "organization",
+    "http://www.w3.org/ns/org#role": "role",
+    "http://www.w3.org/ns/org#subOrganizationOf": "sub_organization_of",
+    "http://www.w3.org/2002/07/owl#sameAs": "same_as",
+    "http://purl.org/dc/terms/date": "date",
+}
 NAME_PREDICATES = {"http://www.w3.org/2000/01/rdf-schema#label", "http://www.w3.org/2004/02/skos/core#prefLabel",
                    "http://xmlns.com/foaf/0.1/name"}
 
@@ -58,6 +76,8 @@ def labeller(changes=None):
                 for literal in literals:
                     if wanted is None or literal.language == wanted:
                         return literal.value
+        if iri in REUSED_TERMS and not store_labels.has_label(iri):
+            return t("contrib.term." + REUSED_TERMS[iri])
         return store_labels(iri)
     return label
 

@@ -12,7 +12,7 @@ from coopkg.graph import queries
 from coopkg.graph.changeset import ChangeSetError, ChangeSetTooLarge, parse_rdf, syntax_for_upload
 from coopkg.graph.contribution_forms import (COLLABORATION_TYPES, CORRECTABLE, EVENT_TYPES, KINDS, MULTI,
                                              ORGANISATION_TYPES, SCHEMES, Builder, entity_fields)
-from coopkg.graph.contribution_validation import grouped
+from coopkg.graph.contribution_validation import grouped, validate_contribution
 from coopkg.graph.formats import rdf_syntax
 from coopkg.graph.labels import pick
 from coopkg.graph.name_index import name_index
@@ -70,7 +70,12 @@ def submit():
         if changes is not None and changes.is_empty and not result.errors:
             errors.append(("", "contrib.form.nothing", {}))
     if errors or changes is None:
-        return _render(kind, values, errors=errors), 422
+        # Check what could be built too, so every problem is reported at once.
+        report = None
+        if changes is not None and not changes.is_empty and len(changes) <= get_settings().contribution_max_triples:
+            found = validate_contribution(get_store(), changes)
+            report = grouped(found.problems, _contrib.labeller(changes), g.lang) if found.problems else None
+        return _render(kind, values, errors=errors, report=report), 422
     _contrib.check_size(changes)
     report, contribution = _contrib.validate_and_submit(
         changes, name=name, contact=values.get("contributor_contact", ""), comment=values.get("comment", ""),

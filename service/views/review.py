@@ -25,6 +25,14 @@ def _private(response):
     return response
 
 
+@bp.context_processor
+def _review_nav():
+    # The tabs of every review page; only computed for a logged-in maintainer.
+    if request.endpoint in ("review.login",) or auth.current_maintainer() is None:
+        return {}
+    return {"states": STATES, "counts": _contrib.queue().counts()}
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     target = _safe_next(request.values.get("next"))
@@ -58,8 +66,8 @@ def queue_page():
     for c in items[:PAGE_SIZE]:
         label = _contrib.labeller(c.changes)  # new entities are named by the contribution itself
         rows.append({"c": c, "entities": [(e, label(e)) for e in c.entities[:5]], "more": max(0, len(c.entities) - 5)})
-    return render_template("contributions/queue.html", rows=rows, state=state, states=STATES,
-                           counts=_contrib.queue().counts(), page=page, has_next=len(items) > PAGE_SIZE)
+    return render_template("contributions/queue.html", rows=rows, state=state, page=page,
+                           has_next=len(items) > PAGE_SIZE)
 
 
 @bp.get("/review/history")

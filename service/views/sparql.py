@@ -28,8 +28,10 @@ bp = Blueprint("sparql", __name__)
 GRAPH_FORMS = ("CONSTRUCT", "DESCRIBE")
 TRUNCATED_HEADER = "X-Coopkg-Truncated"
 ROW_LIMIT_HEADER = "X-Coopkg-Row-Limit"
-# Short names people type in `format=` that mean a graph syntax when the query builds a graph.
-GRAPH_FORMAT_ALIASES = {"json": "jsonld", "xml": "rdfxml", "ttl": "turtle", "nt": "ntriples", "rdf": "rdfxml"}
+# Names clients put in `format=`/`output=` that mean a graph syntax when the query builds a graph
+# (SPARQLWrapper sends its return format there: n3, rdf+xml, json-ld; Turtle is valid N3).
+GRAPH_FORMAT_ALIASES = {"json": "jsonld", "xml": "rdfxml", "ttl": "turtle", "nt": "ntriples", "rdf": "rdfxml",
+                        "n3": "turtle", "rdf+xml": "rdfxml", "json-ld": "jsonld", "text/n3": "turtle"}
 
 
 @bp.after_request

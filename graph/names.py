@@ -185,13 +185,16 @@ def acronyms_of(text: str) -> set[str]:
     return {a for a in result if len(a) >= 2}
 
 
-def trigrams(normalised: str) -> set[str]:
-    """Padded character trigrams of each word: "kopkun" -> {"  k", " ko", "kop", ...}."""
+@lru_cache(maxsize=262144)
+def trigrams(normalised: str) -> frozenset[str]:
+    """Padded character trigrams of each word: "kopkun" -> {"  k", " ko", "kop", ...}.
+
+    Cached: the same indexed names are compared with query after query."""
     grams = set()
     for word in normalised.split():
         padded = f"  {word} "
         grams.update(padded[i:i + 3] for i in range(len(padded) - 2))
-    return grams
+    return frozenset(grams)
 
 
 def _edit_distance(a: str, b: str, limit: int) -> int:
@@ -245,11 +248,14 @@ def _weight(token: str) -> float:
 
 def _coverage(source: list[str], target: list[str]) -> float:
     """Weighted share of `source` words found (exactly or approximately) in `target`."""
-    total = sum(_weight(t) for t in source)
-    if not total:
-        return 0.0
-    found = sum(_weight(s) * max((token_similarity(s, t) for t in target), default=0.0) for s in source)
-    return found / total
+    total = found = 0.0
+    targets = set(target)
+    for s in source:
+        weight = _weight(s)
+        total += weight
+        # An exact word needs no comparison with every other word (the common case).
+        found += weight * (1.0 if s in targets else max((token_similarity(s, t) for t in target), default=0.0))
+    return found / total if total else 0.0
 
 
 def _dice(a: set[str], b: set[str]) -> float:

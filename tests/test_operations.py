@@ -187,6 +187,8 @@ def test_every_response_carries_a_request_id_that_is_in_the_log(live_server):
     # An id that could forge a log line or a header is replaced.
     forged = requests.get(live_server.url + "/health", headers={"X-Request-Id": 'x" , "status": 200'}, timeout=10)
     assert re.fullmatch(r"[0-9a-f]{32}", forged.headers["X-Request-Id"])
+    requests.get(live_server.url + "/health", params={"query": "SELECT-secret-" + mine},
+                 headers={"X-Request-Id": mine + "q"}, timeout=10)
     missing = requests.get(live_server.url + "/nowhere-" + mine, headers={"X-Request-Id": mine + "b"}, timeout=10)
     assert missing.status_code == 404 and missing.headers["X-Request-Id"] == mine + "b"
 
@@ -195,13 +197,15 @@ def test_every_response_carries_a_request_id_that_is_in_the_log(live_server):
     while time.monotonic() < deadline:
         entries = [json.loads(line) for line in live_server.log.read_text().splitlines()
                    if line.startswith("{") and mine in line]
-        if len(entries) >= 2:
+        if len(entries) >= 3:
             break
         time.sleep(0.1)
     by_id = {e["request_id"]: e for e in entries}
     assert by_id[mine]["path"] == "/health" and by_id[mine]["status"] == 200
     assert by_id[mine]["method"] == "GET" and by_id[mine]["duration_ms"] >= 0
     assert by_id[mine + "b"]["status"] == 404
+    assert by_id[mine + "q"]["path"] == "/health"  # query strings (which may hold a query) are not logged
+    assert "SELECT-secret" not in live_server.log.read_text()
 
 
 # ---- configuration checked at start-up ----

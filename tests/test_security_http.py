@@ -52,10 +52,15 @@ def test_invalid_utf8_and_nul_in_urls_are_client_errors(live_server, target):
     b"/vendor/yasgui/%252e%252e/%252e%252e/package.json", b"/vendor/..%2f..%2fpyproject.toml",
     b"/vendor/yasgui//etc/passwd", b"/vendor/yasgui/%2fetc%2fpasswd", b"/static/../../pyproject.toml",
     b"/static/%2e%2e/%2e%2e/pyproject.toml", b"/vendor/axe-core/..%00/package.json", b"//evil.example/x",
-    b"/\\evil.example/x",
+    b"/\\evil.example/x", b"/id/..%2f..%2f..%2fpyproject.toml", b"/doc/../../../etc/passwd",
+    b"/dataset/dump.%2e%2e%2fsecret_key", b"/dataset/dump.nq%2f..%2f..%2fsecret_key", b"/graph-store/..%2f..%2fsecret_key",
+    b"/ontology.%2e%2e%2f%2e%2e%2fsecret_key", b"/static/..%2f..%2f..%2fvar%2fsecret_key", b"/concept/..%2f..%2fetc/passwd",
+    b"/vendor/yasgui/" + b"..%2f" * 20 + b"etc/passwd", b"/review/..%2f..%2faccounts.sqlite",
 ])
 def test_path_traversal_reads_nothing_outside(live_server, target):
     status, headers, body = get(live_server.url, target)
+    secret = (live_server.data_dir / "secret_key").read_bytes().strip()
+    assert secret not in body and b"SQLite format 3" not in body
     if 300 <= status < 400:  # e.g. merged slashes: only ever to a path on this site
         location = headers["location"][0]
         assert location.startswith(("/", live_server.url + "/")) and not location.startswith(("//", "/\\")), location

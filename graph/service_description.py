@@ -35,7 +35,7 @@ def graph_sizes(store) -> list[tuple[str, int]]:
             if isinstance(row.get("graph"), ox.NamedNode)]
 
 
-def describe(query_endpoint: str, update_endpoint: str | None, *, graphs: list[tuple[str, int]],
+def describe(query_endpoint: str, update_endpoint: str | None, *, graphs: list[tuple[str, int | None]],
              federated: bool, timeout: float, max_rows: int, max_body: int) -> list[ox.Triple]:
     service = ox.NamedNode(query_endpoint)
     triples = [
@@ -56,14 +56,17 @@ def describe(query_endpoint: str, update_endpoint: str | None, *, graphs: list[t
     for syntax in (*RESULTS_SYNTAXES, *(s for s in RDF_SYNTAXES if not s.is_dataset)):
         triples.append(ox.Triple(service, _sd("resultFormat"), ox.NamedNode(FORMATS + FORMAT_IRIS[syntax.name])))
 
+    # Sizes are None while they are still being counted (a large store): then they are left out.
     dataset, default_graph = ox.BlankNode(), ox.BlankNode()
     triples += [
         ox.Triple(service, _sd("defaultDataset"), dataset),
         ox.Triple(dataset, RDF_TYPE, _sd("Dataset")),
         ox.Triple(dataset, _sd("defaultGraph"), default_graph),
         ox.Triple(default_graph, RDF_TYPE, _sd("Graph")),
-        ox.Triple(default_graph, VOID_TRIPLES, ox.Literal(str(sum(n for _, n in graphs)), datatype=XSD_INTEGER)),
     ]
+    if all(size is not None for _, size in graphs):
+        total = ox.Literal(str(sum(size for _, size in graphs)), datatype=XSD_INTEGER)
+        triples.append(ox.Triple(default_graph, VOID_TRIPLES, total))
     for iri, size in graphs:
         named, graph = ox.BlankNode(), ox.BlankNode()
         triples += [
@@ -72,8 +75,9 @@ def describe(query_endpoint: str, update_endpoint: str | None, *, graphs: list[t
             ox.Triple(named, _sd("name"), ox.NamedNode(iri)),
             ox.Triple(named, _sd("graph"), graph),
             ox.Triple(graph, RDF_TYPE, _sd("Graph")),
-            ox.Triple(graph, VOID_TRIPLES, ox.Literal(str(size), datatype=XSD_INTEGER)),
         ]
+        if size is not None:
+            triples.append(ox.Triple(graph, VOID_TRIPLES, ox.Literal(str(size), datatype=XSD_INTEGER)))
 
     if update_endpoint:
         updates = ox.NamedNode(update_endpoint)

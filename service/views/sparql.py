@@ -4,6 +4,7 @@ The view parses the request, refuses what the public must not run (sparql_guard)
 result syntax and hands the query to the store's sandboxed run_query, which enforces the time limit
 by ending the worker process, so other requests keep being served.
 """
+import threading
 from urllib.parse import urlencode
 
 from flask import Blueprint, Response, current_app, redirect, request, url_for
@@ -151,13 +152,38 @@ def service_description(params):
     return Response(body, content_type=_content_type(syntax.media_type))
 
 
+SIZE_WAIT_S = 2.0
+_sizes_lock = threading.Lock()
+
+
 def _cached_graph_sizes():
+    """Named graphs with their sizes, counted once per store generation.
+
+    Counting is a scan of the store (seconds at millions of triples), so it runs in a thread; the
+    description waits for it briefly and otherwise lists the graphs without sizes until it is done.
+    """
     store, extras = get_store(), state().extras
+    generation = store.generation
+    with _sizes_lock:
+        cached = extras.get("sd_graph_sizes")
+        if cached and cached[0] == generation:
+            return cached[1]
+        job = extras.get("sd_graph_sizes_job")
+        if job is None or job[0] != generation:
+            job = (generation, threading.Thread(target=_count_sizes, args=(store, extras, generation), daemon=True))
+            extras["sd_graph_sizes_job"] = job
+            job[1].start()
+    job[1].join(SIZE_WAIT_S)
     cached = extras.get("sd_graph_sizes")
-    if cached is None or cached[0] != store.generation:
-        try:
-            cached = (store.generation, graph_sizes(store))
-        except StoreError:
-            cached = (store.generation, [])
-        extras["sd_graph_sizes"] = cached
-    return cached[1]
+    if cached and cached[0] == generation:
+        return cached[1]
+    return [(name, None) for name in store.named_graphs()]
+
+
+def _count_sizes(store, extras, generation):
+    try:
+        sizes = graph_sizes(store)
+    except StoreError:
+        sizes = [(name, None) for name in store.named_graphs()]
+    with _sizes_lock:
+        extras["sd_graph_sizes"] = (generation, sizes)

@@ -20,6 +20,15 @@ def server(tmp_path):
     server.stop()
 
 
+def serious_accessibility_violations(server, page):
+    page.add_script_tag(url=server.url + "/vendor/axe-core/axe.min.js")
+    return page.evaluate("""async () => {
+        const result = await axe.run(document, {resultTypes: ['violations']});
+        return result.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
+                                .map(v => v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', '));
+    }""")
+
+
 def test_submit_fix_accept_and_see_it_published(server, page):
     page.goto(server.url + "/contribute?kind=event&lang=en")
     page.select_option("#f-type", label="Workshop")
@@ -38,6 +47,7 @@ def test_submit_fix_accept_and_see_it_published(server, page):
     assert "Lokakarya Peramban" in report.inner_text()
     assert "end date" in report.inner_text().lower()
     assert page.input_value("#f-name") == "Lokakarya Peramban"  # kept for fixing
+    assert serious_accessibility_violations(server, page) == []
 
     page.fill("#f-end", "2019-08-12")
     page.click("button[type=submit]:has-text('Submit contribution')")
@@ -53,6 +63,7 @@ def test_submit_fix_accept_and_see_it_published(server, page):
     diff = page.locator("table.diff").first
     diff.wait_for()
     assert "Lokakarya Peramban" in diff.inner_text() and "Purwokerto" in diff.inner_text()
+    assert serious_accessibility_violations(server, page) == []
     page.click("button:has-text('Accept')")
     page.locator("h1 .state", has_text="Accepted").wait_for()
 

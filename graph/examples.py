@@ -4,7 +4,8 @@
     # title@en: Cooperatives per province and model
     # description@id: ...
     # description@en: ...
-    # needs: partner data        (optional: what must be loaded besides the curated graph)
+    # needs@id: dataset mitra    (optional, what must be loaded besides the curated graph;
+    # needs@en: a partner dataset  `# needs: ...` alone serves both languages)
 
 The file name without its extension is the example's id (used in share links and tests).
 """
@@ -29,7 +30,7 @@ class Example:
     query: str
     title: dict = field(default_factory=dict)        # language -> text
     description: dict = field(default_factory=dict)
-    needs: str = ""
+    needs: dict = field(default_factory=dict)       # language -> text; empty: the curated graph suffices
 
     def text(self, what: str, lang: str) -> str:
         values = getattr(self, what)
@@ -56,7 +57,8 @@ def parse(example_id: str, text: str) -> Example:
         id=example_id, query=text,
         title={"id": fields["title@id"], "en": fields["title@en"]},
         description={"id": fields["description@id"], "en": fields["description@en"]},
-        needs=fields.get("needs", ""))
+        needs={lang: fields.get(f"needs@{lang}") or fields["needs"]
+               for lang in ("id", "en") if fields.get(f"needs@{lang}") or fields.get("needs")})
 
 
 def load_examples(directory: Path = EXAMPLES_DIR) -> list[Example]:

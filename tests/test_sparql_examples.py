@@ -34,7 +34,10 @@ def test_a_header_without_both_languages_is_an_error():
         parse("broken", "# title@id: Judul\n# description@id: x\n# description@en: y\nSELECT * {}")
     example = parse("ok", "# title@id: A\n# title@en: B\n# description@id: C\n# description@en: D\n"
                           "# needs: partner data\nASK {}")
-    assert example.title == {"id": "A", "en": "B"} and example.needs == "partner data"
+    assert example.title == {"id": "A", "en": "B"} and example.needs == {"id": "partner data", "en": "partner data"}
+    example = parse("ok", "# title@id: A\n# title@en: B\n# description@id: C\n# description@en: D\n"
+                          "# needs@id: data mitra\n# needs@en: partner data\nASK {}")
+    assert example.needs == {"id": "data mitra", "en": "partner data"}
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=lambda e: e.id)

@@ -247,3 +247,25 @@ def test_upload_on_the_form_and_a_correction_picked_by_search(server):
     correction = re.search(r"/api/contributions/([0-9a-f]{12})", done.text).group(1)
     detail = maintainer(server).get(f"{server.url}/review/{correction}?lang=en", timeout=10).text
     assert 'class="diff-remove"' in detail and "Koperasi Unggahan Bersama" in detail
+
+
+def test_revert_with_a_later_contribution_on_the_same_entity_reverts_both_after_confirmation(server):
+    session = maintainer(server)
+    first = submit(server, f'<{KG}org/review-chain> a ckg:Cooperative ; rdfs:label "Koperasi Rantai"@id .').json()["id"]
+    act(session, server, first, "accept")
+    body = {"contributor": {"name": "Ani"}, "format": "turtle",
+            "add": f'<{KG}org/review-chain> <http://www.w3.org/2000/01/rdf-schema#label> "Koperasi Rantai Baru"@id .',
+            "remove": f'<{KG}org/review-chain> <http://www.w3.org/2000/01/rdf-schema#label> "Koperasi Rantai"@id .'}
+    second = requests.post(server.url + "/api/contributions", json=body, timeout=30).json()["id"]
+    act(session, server, second, "accept")
+    page = session.get(f"{server.url}/review/{first}", timeout=10).text
+    assert f"/review/{second}" in page  # the later contribution that will be reverted too is listed
+    token = csrf_of(page)
+    unconfirmed = session.post(f"{server.url}/review/{first}/revert", data={"csrf_token": token}, timeout=30)
+    assert unconfirmed.status_code == 409 and second in unconfirmed.text
+    confirmed = session.post(f"{server.url}/review/{first}/revert", data={"csrf_token": token, "cascade": second},
+                             timeout=30)
+    assert confirmed.status_code == 200
+    assert [requests.get(f"{server.url}/api/contributions/{c}", timeout=10).json()["state"]
+            for c in (first, second)] == ["reverted", "reverted"]
+    assert sparql(server, f'SELECT ?o WHERE {{ <{KG}org/review-chain> ?p ?o }}') == []

@@ -105,7 +105,13 @@ def act(cid, action):
         elif action == "reject":
             reject(_contrib.queue(), cid, maintainer, comment)
         elif action == "revert":
-            revert(get_store(), _contrib.queue(), cid, maintainer, comment, cascade=bool(request.form.get("cascade")))
+            # The page listed the later contributions that will be reverted too; if that list has changed
+            # since, the maintainer has not seen what would be undone: refuse.
+            shown = sorted(filter(None, request.form.get("cascade", "").split(",")))
+            now = sorted(c.id for c in later_dependents(_contrib.queue(), _get(cid)))
+            if shown != now:
+                raise HttpError(409, t("contrib.review.revert_conflict", ids=", ".join(now)))
+            revert(get_store(), _contrib.queue(), cid, maintainer, comment, cascade=bool(now))
         else:
             raise HttpError(404, t("contrib.review.unknown_action"))
     except RevertConflict as exc:

@@ -111,13 +111,20 @@ def partner_entities(store, partner: str) -> list[dict]:
     return list(entities.values())
 
 
-def propose(store, data_dir, partner: str, *, min_score: float = DEFAULT_MIN_SCORE) -> Proposals:
-    """Reconcile every entity of the partner's graph against ours and keep the best candidate of each."""
+def propose(store, data_dir, partner: str, *, min_score: float = DEFAULT_MIN_SCORE,
+            progress=None) -> Proposals:
+    """Reconcile every entity of the partner's graph against ours and keep the best candidate of each.
+
+    `progress(done, total)` is called after each entity (the CLI shows a bar for large partners).
+    """
     registry.require_partner(store, partner)
     previous = {link.key: link for link in load_proposals(data_dir, partner).links}
     reconciler = Reconciler(store, lang="id")
     result = Proposals(partner, _now())
-    for entity in partner_entities(store, partner):
+    entities = partner_entities(store, partner)
+    for done, entity in enumerate(entities, start=1):
+        if progress:
+            progress(done, len(entities))
         candidates = _reconcile_entity(reconciler, entity)
         good = [c for c in candidates if c.score * 100 >= min_score]
         if not good:
@@ -137,14 +144,17 @@ def propose(store, data_dir, partner: str, *, min_score: float = DEFAULT_MIN_SCO
 
 def _reconcile_entity(reconciler: Reconciler, entity: dict):
     types = sorted(t for t in entity["types"] if t.startswith(SCHEMA_SPACE))
-    properties = [{"pid": str(CKG.city), "v": sorted(entity["cities"])}] if entity["cities"] else []
+    constraints = [(str(CKG.city), sorted(entity["cities"]))] if entity["cities"] else []
     best = []
     for label in entity["labels"][:3]:
-        query = {"query": label, "limit": 3, "properties": properties}
-        attempts = [reconciler.reconcile({**query, "type": types})] if types else []
+        hits = reconciler.hits(label, None, 30)  # one search; the typed view is a filter of it
+        attempts = []
+        if types:
+            attempts.append(reconciler.rank(label, [h for h in hits if reconciler.index.is_a(h.iri, types)],
+                                            constraints, 3))
         if not attempts or not attempts[0] or not attempts[0][0].match:
-            # Partners classify coarsely ("Perguruan Tinggi" for a faculty): also try without the type.
-            attempts.append(reconciler.reconcile(query))
+            # Partners classify coarsely ("Perguruan Tinggi" for a faculty): also rank without the type.
+            attempts.append(reconciler.rank(label, hits, constraints, 3))
         for found in attempts:
             if found and (not best or found[0].score > best[0].score):
                 best = found

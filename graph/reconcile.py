@@ -262,11 +262,16 @@ class Reconciler:
         constraints = [(expand_term(p["pid"]), p["v"] if isinstance(p["v"], list) else [p["v"]]) for p in props]
         if not (text or "").strip():
             text = next((str(v[0]) for pid, v in constraints if v and not isinstance(v[0], dict)), "")
-        return self._rank(text, type_iris, constraints, limit)
+        hits = self.hits(text, type_iris, max(limit * 3, 15))
+        return self.rank(text, hits, constraints, limit)
 
-    def _rank(self, text: str, types: list[str], constraints, limit: int) -> list[Candidate]:
-        hits = self.index.search(text, types=types or None, limit=max(limit * 3, 15), lang=self.lang)
-        hits = [h for h in hits if h.iri.startswith(IDENTIFIER_SPACE)]
+    def hits(self, text: str, types: list[str] | None, limit: int):
+        """Name-index hits among our own entities (never a partner's)."""
+        found = self.index.search(text, types=types or None, limit=limit, lang=self.lang)
+        return [h for h in found if h.iri.startswith(IDENTIFIER_SPACE)]
+
+    def rank(self, text: str, hits, constraints, limit: int) -> list[Candidate]:
+        """Candidates from name hits: property agreement, combined score, and the cautious match flag."""
         candidates = []
         for hit in hits[: max(limit * 2, 10)]:
             candidate = Candidate(hit.iri, hit.label, hit.score, hit.matched, hit.types)

@@ -41,9 +41,23 @@ def link():
 @_link_errors
 def propose(ctx, name, min_score):
     """Reconcile partner NAME's entities against ours and store the candidates for review."""
+    import sys
+
+    from tqdm import tqdm
     data_dir = settings_from(ctx).data_dir
+    bar = None
+
+    def progress(done, total):
+        nonlocal bar
+        if bar is None and total >= 200 and sys.stderr.isatty():
+            bar = tqdm(total=total, unit="entities", desc=name, file=sys.stderr, leave=False)
+        if bar is not None:
+            bar.update(1)
+
     with store_from(ctx) as store:
-        proposals = linksets.propose(store, data_dir, name, min_score=min_score)
+        proposals = linksets.propose(store, data_dir, name, min_score=min_score, progress=progress)
+    if bar is not None:
+        bar.close()
     counts = proposals.counts()
     sure = sum(1 for link in proposals.links if link.match)
     click.echo(f"{len(proposals.links)} candidate links ({sure} clear matches, {counts['accepted']} already accepted, "

@@ -141,7 +141,10 @@ def normalise(text: str) -> str:
         if expanded is None and "." in bare:
             expanded = ABBREVIATIONS.get(bare.replace(".", ""))
         words.append(expanded or raw)
-    parts = _NON_WORD.sub(" ", " ".join(words)).replace("_", " ").split()
+    joined = " ".join(words)
+    if "." in joined:  # "Purusha.id", "Beceer.com": a web-domain suffix glued to a brand is not its name
+        joined = _DOMAIN_SUFFIX.sub("", joined)
+    parts = _NON_WORD.sub(" ", joined).replace("_", " ").split()
     # A second pass catches abbreviations that were glued to punctuation ("kab.banyumas").
     if not _ABBREVIATION_KEYS.isdisjoint(parts):
         parts = [w for p in parts for w in ABBREVIATIONS.get(p, p).split()]

@@ -229,6 +229,23 @@ def test_deep_nesting_in_an_update_is_refused_and_the_server_lives(live_server, 
     alive(live_server)
 
 
+@pytest.mark.parametrize("media_type, body", [
+    ("text/turtle", b"@prefix : <urn:> . :a :b " + b"[ :p " * 5000 + b":o" + b" ]" * 5000 + b" ."),
+    ("text/turtle", b"@prefix : <urn:> . :a :b " + b"( " * 5000 + b":o" + b" )" * 5000 + b" ."),
+    ("application/ld+json", b'{"@id": "urn:a", "urn:b": ' * 70000 + b'"x"' + b"}" * 70000),
+    ("application/ld+json", b"[" * 100000),
+    ("application/rdf+xml", b'<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:e="urn:e#">'
+     + b"<rdf:Description><e:p>" * 2000 + b"</e:p></rdf:Description>" * 2000 + b"</rdf:RDF>"),
+])
+def test_deeply_nested_graph_uploads_do_not_kill_the_server(live_server, token, media_type, body):
+    response = requests.put(live_server.url + "/graph-store", params={"graph": PROBE_GRAPH}, data=body, timeout=60,
+                            headers={"Content-Type": media_type, "Authorization": "Bearer " + token})
+    assert response.status_code in (201, 204, 400, 413), (response.status_code, response.text[:200])
+    alive(live_server)
+    requests.delete(live_server.url + "/graph-store", params={"graph": PROBE_GRAPH},
+                    headers={"Authorization": "Bearer " + token}, timeout=20)
+
+
 def test_very_long_queries_and_bodies(live_server):
     long_query = "SELECT * WHERE { ?s ?p ?o " + "FILTER(?o != 'x') " * 20000 + "}"
     response = requests.post(live_server.url + "/sparql", data=long_query.encode(),

@@ -39,6 +39,7 @@ def init_app(app) -> None:
     """Once per app: sessions and CSRF, the queue, and settling accepts a crash interrupted."""
     auth.init_app(app)
     app.jinja_env.filters.setdefault("utc_time", _utc_time)
+    app.jinja_env.filters.setdefault("contribution_action", _action_text)
     extras = app.extensions["coopkg"].extras
     if "contributions" in extras:
         return
@@ -103,3 +104,10 @@ def validate_and_submit(changes, *, name, contact, comment, source) -> tuple[Con
 def _utc_time(ts) -> str:
     import time
     return time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(float(ts)))
+
+
+def _action_text(action: str) -> str:
+    """A queue event's action in the user's language ("accepted", "rejected", ...), else as recorded."""
+    from ..i18n import catalogue
+    key = "contrib.action." + action.replace(" ", "_")
+    return t(key) if key in catalogue() else action

@@ -269,3 +269,16 @@ def test_revert_with_a_later_contribution_on_the_same_entity_reverts_both_after_
     assert [requests.get(f"{server.url}/api/contributions/{c}", timeout=10).json()["state"]
             for c in (first, second)] == ["reverted", "reverted"]
     assert sparql(server, f'SELECT ?o WHERE {{ <{KG}org/review-chain> ?p ?o }}') == []
+
+
+def test_form_upload_size_limit_and_escaped_contributor_strings(server):
+    session = requests.Session()
+    token = csrf_of(session.get(server.url + "/contribute?kind=upload", timeout=10).text)
+    big = session.post(server.url + "/contribute", data={"kind": "upload", "csrf_token": token, "contributor_name": "X"},
+                       files={"file": ("big.ttl", b"# " + b"x" * 30000, "text/turtle")}, timeout=30)
+    assert big.status_code == 413
+    hostile = '<script>alert("x")</script>'
+    cid = submit(server, f'<{KG}org/escaped> a ckg:Cooperative ; rdfs:label "{hostile.replace(chr(34), "")}"@id .',
+                 name=hostile, comment=hostile).json()["id"]
+    page = maintainer(server).get(f"{server.url}/review/{cid}", timeout=10).text
+    assert "<script>alert" not in page and "&lt;script&gt;alert" in page

@@ -12,6 +12,7 @@ import click
 from coopkg.graph.accounts import Accounts
 from coopkg.graph.contributions import STATES, ContributionError, ContributionQueue
 from coopkg.graph.provenance import RevertConflict, accept, recover, reject, revert
+from coopkg.graph.store import StoreInUse
 from coopkg.graph.vocab import PREFIXES
 
 from .common import fail, handle_errors, settings_from, store_from
@@ -93,7 +94,10 @@ def show_command(ctx, cid, as_json):
 
 
 def _store_and_queue(ctx):
-    store = store_from(ctx)
+    try:
+        store = store_from(ctx)
+    except StoreInUse as exc:
+        fail(f"{exc}; accept and revert in its /review pages, or stop it first", 5)
     queue = _queue(ctx)
     for cid, state in recover(store, queue, min_age=0 if store.kind == "embedded" else 300):
         click.echo(f"contribution {cid} had been interrupted by a crash; it is now {state}", err=True)

@@ -21,6 +21,7 @@ FILENAME = "accounts.sqlite"
 ROLES = ("maintainer",)
 TOKEN_PREFIX = "ckg_"
 MIN_PASSWORD_LENGTH = 8
+LAST_USED_RESOLUTION_S = 60
 _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$")
 
 _SCHEMA = """
@@ -87,10 +88,11 @@ def _sha256(token: str) -> str:
 
 
 class Accounts:
-    def __init__(self, data_dir):
+    def __init__(self, data_dir, *, hasher: PasswordHasher | None = None):
+        """`hasher`: argon2 parameters; the library's defaults (RFC 9106 low-memory) unless given."""
         self.path = Path(data_dir) / FILENAME
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._hasher = PasswordHasher()
+        self._hasher = hasher or PasswordHasher()
         # Compared against when the user does not exist, so a wrong name costs as long as a wrong password.
         self._dummy_hash = None
         with self._connect() as db:
@@ -169,11 +171,14 @@ class Accounts:
             return None
         with self._connect() as db:
             row = db.execute(
-                "SELECT users.*, tokens.id AS token_id FROM tokens JOIN users ON users.id = tokens.user_id "
+                "SELECT users.*, tokens.id AS token_id, tokens.last_used FROM tokens JOIN users ON users.id = tokens.user_id "
                 "WHERE tokens.token_sha256 = ? AND tokens.revoked IS NULL", (_sha256(token),)).fetchone()
             if row is None:
                 return None
-            db.execute("UPDATE tokens SET last_used = ? WHERE id = ?", (time.time(), row["token_id"]))
+            now = time.time()
+            if row["last_used"] is None or now - row["last_used"] > LAST_USED_RESOLUTION_S:
+                # Not on every request: a write per authenticated request would serialise them.
+                db.execute("UPDATE tokens SET last_used = ? WHERE id = ?", (now, row["token_id"]))
         return _user(row)
 
     def revoke_token(self, token_id: int) -> bool:

@@ -4,14 +4,19 @@ import sqlite3
 import threading
 
 import pytest
+from argon2 import PasswordHasher
 
 from coopkg.graph.accounts import AccountError, Accounts
 from servers import run_cli
 
 
+# Cheap argon2 parameters keep these tests fast; the CLI test below uses the real defaults.
+FAST = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+
+
 @pytest.fixture
 def accounts(tmp_path):
-    return Accounts(tmp_path)
+    return Accounts(tmp_path, hasher=FAST)
 
 
 def test_password_is_verified_and_stored_as_argon2(accounts, tmp_path):

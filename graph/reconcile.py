@@ -17,6 +17,7 @@ properties are full IRIs (CURIEs such as "ckg:city" and a few plain aliases are 
 """
 from __future__ import annotations
 
+import math
 import threading
 import weakref
 from dataclasses import dataclass, field
@@ -251,9 +252,9 @@ class Reconciler:
         if not (text or "").strip() and not props:
             raise ReconcileError("a query needs a `query` string or `properties`")
         limit = query.get("limit", DEFAULT_LIMIT)
-        if not isinstance(limit, (int, float)) or isinstance(limit, bool) or limit < 1:
+        if not isinstance(limit, (int, float)) or isinstance(limit, bool) or not math.isfinite(limit) or limit < 1:
             raise ReconcileError("`limit` must be a positive number")
-        limit = min(int(limit), MAX_LIMIT)
+        limit = int(min(limit, MAX_LIMIT))
         types = query.get("type")
         types = [types] if isinstance(types, str) else (types or [])
         if not isinstance(types, list) or not all(isinstance(t, str) for t in types):
@@ -411,7 +412,10 @@ class Reconciler:
         for prop in request["properties"]:
             if not isinstance(prop, dict) or not isinstance(prop.get("id"), str):
                 raise ReconcileError("each property must be {\"id\": \"...\"}")
-            limit = (prop.get("settings") or {}).get("limit", 0)
+            settings = prop.get("settings") or {}
+            if not isinstance(settings, dict):
+                raise ReconcileError("a property's `settings` must be an object")
+            limit = settings.get("limit", 0)
             props.append((prop["id"], expand_term(prop["id"]), int(limit) if str(limit).isdigit() else 0))
         meta = [{"id": pid, "name": self.schema.label(iri, self.lang)} for pid, iri, _ in props]
         rows = {}

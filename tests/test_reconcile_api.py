@@ -143,6 +143,9 @@ def test_single_query_parameter(client):
     ({"queries": json.dumps({"q": {"query": "x", "type": "not a type!"}})}, "not a type"),
     ({"queries": json.dumps({"q": {}})}, "needs a `query`"),
     ({"extend": json.dumps({"ids": "org/kopkun"})}, "ids"),
+    ({"queries": '{"q": {"query": "x", "limit": Infinity}}'}, "not a JSON number"),
+    ({"queries": '{"q": {"query": "x", "limit": NaN}}'}, "not a JSON number"),
+    ({"extend": json.dumps({"ids": ["org/kopkun"], "properties": [{"id": "ckg:city", "settings": [1]}]})}, "settings"),
 ])
 def test_bad_requests_get_a_400_that_says_why(client, payload, fragment):
     response = client.post("/reconcile", data=payload)
@@ -216,3 +219,24 @@ def test_live_server_answers_like_openrefine_expects(live_server):
     assert not any(c.get("match") for c in results["q1"]["result"])
     suggested = requests.get(live_server.url + "/reconcile/suggest/entity", params={"prefix": "kopk"}, timeout=30)
     assert "org/kopkun" in {e["id"] for e in valid(suggested.json(), "suggest-entities-response")["result"]}
+
+
+def test_any_json_gets_an_answer_or_a_400_never_a_500(client):
+    from hypothesis import HealthCheck, given, settings, strategies as st
+    scalars = st.one_of(st.none(), st.booleans(), st.integers(-5, 100), st.floats(allow_nan=False),
+                        st.text(max_size=30))
+    values = st.recursive(scalars, lambda inner: st.one_of(st.lists(inner, max_size=4),
+                                                            st.dictionaries(st.text(max_size=8), inner, max_size=4)),
+                          max_leaves=12)
+    queries = st.one_of(values, st.dictionaries(st.text(max_size=5), st.one_of(values, st.fixed_dictionaries(
+        {"query": st.one_of(st.text(max_size=40), values)},
+        optional={"type": values, "limit": values, "properties": values, "type_strict": values})), max_size=4))
+
+    @settings(max_examples=150, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(queries, st.sampled_from(["queries", "extend", "query"]))
+    def check(payload, field):
+        response = client.post("/reconcile", data={field: json.dumps(payload)})
+        assert response.status_code in (200, 400), (payload, response.get_data(as_text=True))
+        if response.status_code == 200 and field == "queries":
+            valid(response.get_json(), "reconciliation-result-batch")
+    check()

@@ -36,10 +36,14 @@ def _param(name: str):
     return request.values.get(name)
 
 
+def _no_constants(token: str):
+    raise ValueError(f"{token} is not a JSON number")
+
+
 def _json_param(name: str):
     raw = _param(name)
     try:
-        return json.loads(raw)
+        return json.loads(raw, parse_constant=_no_constants)  # NaN and Infinity are not JSON
     except (TypeError, ValueError) as exc:
         raise HttpError(400, f"`{name}` must be JSON: {exc}") from exc
 
@@ -72,7 +76,7 @@ def endpoint():
             return jsonify(_reconciler().extend(_json_param("extend")))
         if _param("query") is not None:
             raw = _param("query")
-            query = json.loads(raw) if raw.lstrip().startswith("{") else raw
+            query = json.loads(raw, parse_constant=_no_constants) if raw.lstrip().startswith("{") else raw
             return jsonify(_reconciler().reconcile_batch({"q0": query})["q0"])
     except ReconcileError as exc:
         raise HttpError(400, str(exc)) from exc

@@ -64,14 +64,22 @@ def short_id(iri: str) -> str:
     return iri[len(IDENTIFIER_SPACE):] if iri.startswith(IDENTIFIER_SPACE) else iri
 
 
+def _valid_iri(iri: str, what: str) -> str:
+    try:
+        ox.NamedNode(iri)
+    except ValueError as exc:
+        raise ReconcileError(f"{what} {iri!r} is not a valid identifier ({exc})") from exc
+    return iri
+
+
 def expand_id(value: str) -> str:
     """An entity id as given by a client (short, full IRI or kg: CURIE) to a full IRI."""
     value = (value or "").strip()
     if value.startswith(("http://", "https://", "urn:")):
-        return value
+        return _valid_iri(value, "entity")
     if value.startswith("kg:"):
-        return IDENTIFIER_SPACE + value[3:]
-    return IDENTIFIER_SPACE + value.lstrip("/")
+        value = value[3:]
+    return _valid_iri(IDENTIFIER_SPACE + value.lstrip("/"), "entity")
 
 
 def expand_term(value: str) -> str:
@@ -80,12 +88,12 @@ def expand_term(value: str) -> str:
     if value.casefold() in PROPERTY_ALIASES:
         return PROPERTY_ALIASES[value.casefold()]
     if value.startswith(("http://", "https://", "urn:")):
-        return value
+        return _valid_iri(value, "type or property")
     prefix, sep, local = value.partition(":")
     if sep and prefix in PREFIXES:
-        return PREFIXES[prefix] + local
+        return _valid_iri(PREFIXES[prefix] + local, "type or property")
     if value and value.replace("_", "").isalnum():
-        return SCHEMA_SPACE + value  # "Cooperative" -> ckg:Cooperative
+        return _valid_iri(SCHEMA_SPACE + value, "type or property")  # "Cooperative" -> ckg:Cooperative
     raise ReconcileError(f"{value!r} is not a type or property identifier (use a full IRI or a CURIE like ckg:city)")
 
 
@@ -176,8 +184,11 @@ def value_agreement(given, values: list[Value]) -> float:
     best = 0.0
     for value in values:
         if isinstance(given, dict):
-            if expand_id(str(given.get("id", ""))) == value.term.value:
-                return 1.0
+            try:
+                if expand_id(str(given.get("id", ""))) == value.term.value:
+                    return 1.0
+            except ReconcileError:
+                pass  # an id from another service: compare by name below
             given_text = str(given.get("name", ""))
             if not given_text:
                 continue

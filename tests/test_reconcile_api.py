@@ -143,6 +143,8 @@ def test_single_query_parameter(client):
     ({"queries": json.dumps({"q": {"query": "x", "type": "not a type!"}})}, "not a type"),
     ({"queries": json.dumps({"q": {}})}, "needs a `query`"),
     ({"extend": json.dumps({"ids": "org/kopkun"})}, "ids"),
+    ({"extend": json.dumps({"ids": ["a b"], "properties": [{"id": "ckg:city"}]})}, "not a valid identifier"),
+    ({"queries": json.dumps({"q": {"query": "x", "type": "http://a b"}})}, "not a valid identifier"),
     ({"queries": '{"q": {"query": "x", "limit": Infinity}}'}, "not a JSON number"),
     ({"queries": '{"q": {"query": "x", "limit": NaN}}'}, "not a JSON number"),
     ({"extend": json.dumps({"ids": ["org/kopkun"], "properties": [{"id": "ckg:city", "settings": [1]}]})}, "settings"),
@@ -184,6 +186,10 @@ def test_preview_is_html_that_clients_may_frame(client):
     assert "<script>" not in hostile and "&lt;script&gt;" in hostile
     assert "javascript:" not in hostile
     assert client.get("/reconcile/preview").status_code == 400
+    for hostile in ("a b", "<x>", "\x00", "kg:a b"):
+        assert client.get("/reconcile/preview", query_string={"id": hostile}).status_code == 400
+        assert client.get("/reconcile/flyout", query_string={"id": hostile}).status_code == 400
+    assert client.get("/reconcile/propose_properties?type=http://a%20b").status_code == 400
     flyout = client.get("/reconcile/flyout?id=org/lpdb").get_json()
     assert flyout["id"] == "org/lpdb" and "Lembaga Pengelola" in flyout["html"]
 

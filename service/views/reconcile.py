@@ -117,7 +117,10 @@ def _entity_or_404():
     entity_id = _param("id")
     if not entity_id:
         raise HttpError(400, "give the entity as ?id=, e.g. ?id=org/kopkun")
-    entity = _reconciler().preview(entity_id)
+    try:
+        entity = _reconciler().preview(entity_id)
+    except ReconcileError as exc:
+        raise HttpError(400, str(exc)) from exc
     if entity is None:
         raise HttpError(404, t("reconcile.preview.missing"))
     return entity

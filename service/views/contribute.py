@@ -34,6 +34,26 @@ SUGGEST_TYPES = {
 }
 UPLOAD_FORMATS = (("turtle", "Turtle"), ("jsonld", "JSON-LD"), ("rdfxml", "RDF/XML"), ("ntriples", "N-Triples"))
 TABS = KINDS + ("upload",)
+NOT_ENTITY_FIELDS = {"kind", "csrf_token", "contributor_name", "contributor_contact", "comment", "rdf", "format"}
+#: The form field that holds the value of a property of the entity being added.
+PATH_FIELDS = {
+    "http://www.w3.org/2000/01/rdf-schema#label": "name",
+    "http://www.w3.org/1999/02/22-rdf-syntax-ns#type": "type",
+    "https://schema.org/startDate": "start",
+    "https://schema.org/endDate": "end",
+    "https://schema.org/description": "description",
+    "https://schema.org/organizer": "organizer",
+    "http://xmlns.com/foaf/0.1/homepage": "homepage",
+    "http://www.w3.org/ns/org#subOrganizationOf": "parent",
+    str(CKG.acronym): "acronym",
+    str(CKG.city): "city",
+    str(CKG.province): "province",
+    str(CKG.cooperativeModel): "cooperative_model",
+    str(CKG.participantCount): "participant_count",
+    str(CKG.honorificPrefix): "honorific_prefix",
+    str(CKG.honorificSuffix): "honorific_suffix",
+    str(CKG.collaborationStatus): "status",
+}
 
 
 @bp.get("/contribute")
@@ -69,22 +89,39 @@ def submit():
         changes = result.changes
         if changes is not None and changes.is_empty and not result.errors:
             errors.append(("", "contrib.form.nothing", {}))
+    created = [] if kind == "upload" else result.created
     if errors or changes is None:
         # Check what could be built too, so every problem is reported at once.
-        report = None
+        found = None
         if changes is not None and not changes.is_empty and len(changes) <= get_settings().contribution_max_triples:
             found = validate_contribution(get_store(), changes)
-            report = grouped(found.problems, _contrib.labeller(changes), g.lang) if found.problems else None
-        return _render(kind, values, errors=errors, report=report), 422
+        return _invalid(kind, values, errors, found, changes, created)
     _contrib.check_size(changes)
     report, contribution = _contrib.validate_and_submit(
         changes, name=name, contact=values.get("contributor_contact", ""), comment=values.get("comment", ""),
         source="upload" if kind == "upload" else "form")
-    label = _contrib.labeller(changes)
     if contribution is None:
-        return _render(kind, values, report=grouped(report.problems, label, g.lang)), 422
+        return _invalid(kind, values, [], report, changes, created)
     return render_template("contributions/thanks.html", c=contribution,
-                           warnings=grouped(report.warnings, label, g.lang))
+                           warnings=grouped(report.warnings, _contrib.labeller(changes), g.lang))
+
+
+def _invalid(kind, values, errors, found, changes, created):
+    """The form again (422) with the grouped report, and each violation of the main entity also at its field."""
+    errors = list(errors)
+    report = None
+    if found is not None and found.problems:
+        report = grouped(found.problems, _contrib.labeller(changes), g.lang)
+        main = created[0] if created else None
+        own_fields = {k: v for k, v in values.items() if k not in NOT_ENTITY_FIELDS and v}
+        for problem in found.violations:
+            if problem.entity != main:
+                continue
+            field = next((k for k, v in own_fields.items() if problem.value and v.strip() == problem.value),
+                         PATH_FIELDS.get(problem.path or ""))
+            if field:
+                errors.append((field, "", {"text": problem.message(g.lang)}))
+    return _render(kind, values, errors=errors, report=report), 422
 
 
 @bp.get("/contribute/suggest")
@@ -157,7 +194,7 @@ def _render(kind, values, errors=(), report=None, hits=None):
             entity, errors = None, list(errors) + [("entity", "contrib.form.not_found", {"text": iri})]
     error_map = {}
     for field_name, key, params in errors:
-        error_map.setdefault(field_name, []).append(t(key, **params))
+        error_map.setdefault(field_name, []).append(t(key, **params) if key else params["text"])
     return render_template(
         "contributions/contribute.html", kind=kind, tabs=TABS, values=values, errors=error_map, report=report,
         types=types, choices=choices, entity=entity, fields=fields, multi=range(1, MULTI + 1),

@@ -92,6 +92,12 @@ def mapping_from_dict(raw: dict, source: str = "mapping") -> TabularMapping:
         raise MappingError(f"{source}: `iri_template` must contain {{id}}, e.g. https://example.org/org/{{id}}")
     if not raw["iri_template"].startswith(("http://", "https://", "urn:")):
         raise MappingError(f"{source}: `iri_template` must be an absolute http(s) IRI template")
+    for key in ("iri_template", "place_iri_template"):
+        if raw.get(key):
+            try:
+                ox.NamedNode(raw[key].replace("{id}", "x").replace("{slug}", "x").replace("{base}", "http://x/"))
+            except ValueError as exc:
+                raise MappingError(f"{source}: `{key}` does not make valid IRIs ({exc})") from exc
     columns = []
     for i, col in enumerate(raw.pop("columns", []) or []):
         bad = sorted(set(col) - _COLUMN_KEYS) if isinstance(col, dict) else ["(not an object)"]

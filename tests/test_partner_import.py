@@ -189,6 +189,7 @@ def test_import_needs_a_registered_partner_and_a_mapping_for_tables(store, table
     ({"iri_template": "https://x.example/{name}"}, "{id}"),
     ({"type": "foo:Bar"}, "known prefix"),
     ({"id_column": None}, "id_column"),
+    ({"iri_template": "https://x.example/a b/{id}"}, "valid IRIs"),
 ])
 def test_mapping_mistakes_are_explained(table, tmp_path, change, fragment):
     path, _ = table

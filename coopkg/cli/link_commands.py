@@ -54,7 +54,9 @@ def propose(ctx, name, min_score):
         if bar is not None:
             bar.update(1)
 
-    with store_from(ctx) as store:
+    # Proposing only reads the store (decisions go to the data directory), so it also works while
+    # `coopkg serve` holds the store: then it reads through the server's SPARQL endpoint.
+    with store_from(ctx, read_only=True) as store:
         proposals = linksets.propose(store, data_dir, name, min_score=min_score, progress=progress)
     if bar is not None:
         bar.close()
@@ -143,7 +145,7 @@ def reject(ctx, name, refs, reviewer):
 @_link_errors
 def import_(ctx, name, file, reviewer):
     """Add links a maintainer already knows (CSV: ours, theirs[, relation, note]) as accepted, e.g. Wikidata ids."""
-    with store_from(ctx) as store:
+    with store_from(ctx, read_only=True) as store:
         count = linksets.import_links(store, settings_from(ctx).data_dir, name, file, reviewer=reviewer)
     click.echo(f"{count} link(s) recorded as accepted; publish with `coopkg link publish {name}`")
 

@@ -61,7 +61,7 @@ def test_killed_during_graph_store_loads(tmp_path):
         before = graph_counts(server)
         assert before == {KEPT: 200, REPLACED: 300}
         for target in (NEW, REPLACED):  # a new graph (loaded hidden) and a replacement (staged, then swapped)
-            body = ntriples("big", 40_000)
+            body = ntriples("big", 20_000)
             threading.Thread(target=lambda: _quietly(requests.put, server.url + "/graph-store", params={"graph": target},
                                                      data=body, headers=auth, timeout=60), daemon=True).start()
             assert wait_for_file(server.data_dir / "store" / "pending", "*.json", server.process), \

@@ -5,8 +5,8 @@ import uuid
 import pytest
 import requests
 
+from coopkg.graph.accounts import Accounts
 from hostile import Listener, raw_http
-from servers import run_cli
 
 MARK = f"https://w3id.org/coopkg/id/security-probe/{uuid.uuid4().hex}"
 PROBE_GRAPH = f"https://w3id.org/coopkg/graph/security-probe/{uuid.uuid4().hex}"
@@ -15,9 +15,10 @@ FORM = "application/x-www-form-urlencoded"
 
 @pytest.fixture(scope="module")
 def token(live_server):
-    name = "sec-" + uuid.uuid4().hex[:8]
-    run_cli(["user", "add", name, "--password-stdin"], env=live_server.env, input="a-long-password-1\n", check=True)
-    return run_cli(["token", "create", name], env=live_server.env, check=True).stdout.strip()
+    """A maintainer token, made the way `coopkg token create` makes it, while the server runs."""
+    accounts = Accounts(live_server.data_dir)
+    name = accounts.create_user("sec-" + uuid.uuid4().hex[:8], "a-long-password-1").name
+    return str(accounts.create_token(name, "security tests"))
 
 
 @pytest.fixture
@@ -98,13 +99,12 @@ def test_no_public_write_through_the_graph_store(live_server):
 
 
 def test_a_revoked_token_writes_nothing(live_server):
-    name = "gone-" + uuid.uuid4().hex[:8]
-    run_cli(["user", "add", name, "--password-stdin"], env=live_server.env, input="a-long-password-2\n", check=True)
-    issued = run_cli(["token", "create", name], env=live_server.env, check=True)
-    token_id = issued.stderr.split()[1]
-    run_cli(["token", "revoke", token_id], env=live_server.env, check=True)
+    accounts = Accounts(live_server.data_dir)
+    name = accounts.create_user("gone-" + uuid.uuid4().hex[:8], "a-long-password-2").name
+    issued = accounts.create_token(name)
+    assert accounts.revoke_token(issued.id)
     response = requests.post(live_server.url + "/sparql/update", data={"update": WRITES[0]},
-                             headers={"Authorization": "Bearer " + issued.stdout.strip()}, timeout=20)
+                             headers={"Authorization": "Bearer " + str(issued)}, timeout=20)
     assert response.status_code == 401
     assert not probe_written(live_server)
 

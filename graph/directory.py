@@ -10,6 +10,7 @@ the organisation), province (ckg:province, directly or through the city), city (
 """
 from __future__ import annotations
 
+import heapq
 import threading
 from collections import defaultdict
 from dataclasses import dataclass
@@ -19,6 +20,10 @@ from .generation_cache import GenerationCache
 from .labels import pick
 from .name_index import name_index
 
+#: What the directory lists: resources of these classes (or their subclasses). Positions, entries,
+#: sources, concepts and vocabulary are described on the pages of what they are about.
+LISTED = tuple("https://w3id.org/coopkg/ontology#" + c for c in (
+    "Organisation", "Person", "Event", "Collaboration", "Programme", "City", "Province"))
 FACETS = ("model", "category", "status", "province", "city", "year")
 SORTS = ("name", "-name", "-year", "year")
 PAGE_SIZES = (20, 50, 100)
@@ -38,16 +43,20 @@ class Page:
 
 
 class DirectoryIndex:
-    def __init__(self, type_rows, facet_rows, entry_rows, ancestor_rows, labels_of, generation=0):
+    def __init__(self, type_rows, facet_rows, entry_rows, ancestor_rows, labels_of, generation=0,
+                 display_labels=None, listed=LISTED):
         self.generation = generation
         ancestors: dict[str, set[str]] = defaultdict(set)
         for cls, ancestor in ancestor_rows:
             ancestors[cls].add(ancestor)
+        listed = set(listed)
         self._ids: dict[str, int] = {}
         self._iris: list[str] = []
         self._types: list[set[str]] = []
         self._members: dict[str, set[int]] = defaultdict(set)  # class (with superclasses) -> ids
         for iri, cls in type_rows:
+            if cls not in listed and listed.isdisjoint(ancestors.get(cls, ())):
+                continue
             eid = self._id(iri)
             self._types[eid].add(cls)
             self._members[cls].add(eid)
@@ -60,7 +69,11 @@ class DirectoryIndex:
         self._year: dict[int, str] = {}
         self._date: dict[int, str] = {}
         for iri, facet, value in facet_rows:
-            eid = self._id(iri)
+            if facet == "province":
+                city_province[iri].add(value)
+            eid = self._ids.get(iri)
+            if eid is None:
+                continue
             if facet == "date":
                 year = value[:4]
                 if year.isdigit():
@@ -69,17 +82,17 @@ class DirectoryIndex:
                     self._date[eid] = min(self._date.get(eid, value), value)
                 continue
             self._add(eid, facet, value)
-            if facet == "province":
-                city_province[iri].add(value)
-            elif facet == "city":
+            if facet == "city":
                 entity_cities.append((eid, value))
         for eid, city in entity_cities:
             for province in city_province.get(city, ()):
                 self._add(eid, "province", province)
         for iri, entry, facet, value in entry_rows:
-            self._add(self._id(iri), facet, value)
-            self._add(self._id(entry), facet, value)
+            eid = self._ids.get(iri)
+            if eid is not None:
+                self._add(eid, facet, value)
         self._labels_of = labels_of
+        self._display_labels = display_labels
         self._order: dict[tuple[str, str], list[int]] = {}
         self._lock = threading.Lock()
 
@@ -118,26 +131,59 @@ class DirectoryIndex:
         found = pick(self._labels_of(iri), lang)
         return found[0] if found else iri.rstrip("/").rsplit("/", 1)[-1]
 
-    def _ordered(self, sort: str, lang: str) -> list[int]:
-        """Every entity in `sort` order for `lang`, computed once per index and kept."""
-        key = (sort, lang)
+    def _by_name(self, lang: str) -> tuple[list[int], list[int]]:
+        """(ids in name order, rank of each id) for `lang`; computed once per language and kept."""
+        with self._lock:
+            found = self._order.get(("name", lang))
+            if found is None:
+                if self._display_labels is not None:
+                    shown = self._display_labels(lang)
+                    names = [(shown.get(iri) or iri).casefold() for iri in self._iris]
+                else:
+                    names = [self.label(iri, lang).casefold() for iri in self._iris]
+                order = sorted(range(len(self._iris)), key=lambda e: (names[e], self._iris[e]))
+                rank = [0] * len(order)
+                for position, eid in enumerate(order):
+                    rank[eid] = position
+                found = self._order[("name", lang)] = (order, rank)
+            return found
+
+    def _rank(self, sort: str, lang: str) -> list:
+        """A sort key per id for `sort` (smaller first)."""
+        key = ("rank", sort, lang)
         with self._lock:
             found = self._order.get(key)
-            if found is None:
-                names = {}
-                for eid, iri in enumerate(self._iris):
-                    names[eid] = self.label(iri, lang).casefold()
-                by_name = sorted(range(len(self._iris)), key=lambda e: (names[e], self._iris[e]))
-                if sort == "name":
-                    found = by_name
-                elif sort == "-name":
-                    found = by_name[::-1]
-                else:
-                    dated = [e for e in by_name if e in self._year]
-                    dated.sort(key=lambda e: self._year[e], reverse=(sort == "-year"))
-                    found = dated + [e for e in by_name if e not in self._year]
-                self._order[key] = found
+        if found is not None:
             return found
+        order, rank = self._by_name(lang)
+        if sort == "name":
+            found = rank
+        elif sort == "-name":
+            found = [-r for r in rank]
+        else:
+            sign = -1 if sort == "-year" else 1
+            # undated last, then by year, then by name
+            found = [(0, sign * int(self._year[e]), rank[e]) if e in self._year else (1, 0, rank[e])
+                     for e in range(len(rank))]
+        with self._lock:
+            self._order[key] = found
+        return found
+
+    def _ordered(self, sort: str, lang: str) -> list[int]:
+        key = ("order", sort, lang)
+        with self._lock:
+            found = self._order.get(key)
+        if found is None:
+            rank = self._rank(sort, lang)
+            found = sorted(range(len(self._iris)), key=rank.__getitem__)
+            with self._lock:
+                self._order[key] = found
+        return found
+
+    def warm(self, languages=("id", "en")) -> None:
+        """Compute the name orders ahead (they are the slow part of a first page)."""
+        for lang in languages:
+            self._ordered("name", lang)
 
     def page(self, cls: str | None, filters: dict[str, list[str]] | None = None, *, sort: str = "name",
              page: int = 1, page_size: int = 50, lang: str = "id") -> Page:
@@ -167,7 +213,11 @@ class DirectoryIndex:
         page = min(max(1, page), pages)
         start = (page - 1) * page_size
         items: list[str] = []
-        if total:
+        if total and total * 20 < len(self._iris):
+            # few matches: sort just them by their precomputed rank
+            rank = self._rank(sort, lang)
+            items = [self._iris[e] for e in heapq.nsmallest(start + page_size, matching, key=rank.__getitem__)[start:]]
+        elif total:
             skipped = 0
             for eid in self._ordered(sort, lang):
                 if eid in matching:
@@ -206,7 +256,10 @@ def build_directory(store) -> DirectoryIndex:
     entry_rows = [(r["s"].value, r["entry"].value, r["facet"].value, r["value"].value)
                   for r in store.select(queries.load("directory_entry_facets"))]
     ancestor_rows = [(r["class"].value, r["ancestor"].value) for r in store.select(queries.load("class_ancestors"))]
-    return DirectoryIndex(type_rows, facet_rows, entry_rows, ancestor_rows, names.labels_of, generation)
+    index = DirectoryIndex(type_rows, facet_rows, entry_rows, ancestor_rows, names.labels_of, generation,
+                           display_labels=names.display_labels)
+    index.warm()
+    return index
 
 
 _cache = GenerationCache(build_directory, "directory")

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 
 from . import queries
 from .generation_cache import GenerationCache
-from .names import acronyms_of, normalise, spelling_key, token_similarity, trigrams, similarity, STOP_WORDS
+from .names import acronyms_of_words, normalise, spelling_key, token_similarity, trigrams, similarity, STOP_WORDS
 
 RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
 SKOS_PREF = "http://www.w3.org/2004/02/skos/core#prefLabel"
@@ -116,10 +116,11 @@ class NameIndex:
         postings: dict[str, list[int]] = defaultdict(list)
         acronyms: dict[str, list[int]] = defaultdict(list)
         for nid, norm in enumerate(self._name_norm):
-            for word in set(norm.split()):
+            words = norm.split()
+            for word in set(words):
                 postings[word].append(nid)
-            if self._name_kind[nid] != ACRONYM:
-                for acronym in acronyms_of(self._name_text[nid]):
+            if len(words) > 1 and self._name_kind[nid] != ACRONYM:
+                for acronym in acronyms_of_words(words):
                     acronyms[acronym].append(nid)
         self._postings = dict(postings)
         self._acronyms = dict(acronyms)
@@ -247,11 +248,13 @@ class NameIndex:
             matches = self._word_matches(word)
             size = sum(len(self._postings[w]) for w in matches)
             per_word.append((word, matches, size))
-        rare_exists = any(0 < size <= COMMON_POSTING for _, _, size in per_word)
+        sizes = [size for _, _, size in per_word]
+        if any(size > COMMON_POSTING for size in sizes) and not any(0 < size <= COMMON_POSTING for size in sizes):
+            return self._common_candidates(per_word)
         scores: dict[int, float] = defaultdict(float)
         for word, matches, size in per_word:
-            if size > COMMON_POSTING and rare_exists:
-                continue
+            if size > COMMON_POSTING:
+                continue  # frequent words still count when candidates are re-scored
             weight = 0.15 if word in STOP_WORDS else 1.0
             contribution: dict[int, float] = {}
             for other, quality in matches.items():
@@ -267,6 +270,27 @@ class NameIndex:
             for nid in self._acronyms.get(words[0], ()):
                 scores[nid] += math.log(1 + self._name_count)
         return scores
+
+    def _common_candidates(self, per_word) -> dict[int, float]:
+        """Every query word is frequent ("koperasi sejahtera"): names holding all of them (set
+        intersections run in C), shortest first, so an exact name is among the few re-scored."""
+        sets = []
+        for _, matches, size in sorted(per_word, key=lambda item: item[2]):
+            if not size:
+                continue
+            found: set[int] = set()
+            for other in matches:
+                found.update(self._postings[other])
+            sets.append(found)
+        if not sets:
+            return {}
+        common = set.intersection(*sets) or sets[0]
+        shortest = heapq.nsmallest(RESCORE, common, key=lambda nid: len(self._name_norm[nid]))
+        return {nid: 1.0 for nid in shortest}
+
+    def display_labels(self, lang: str | None) -> dict[str, str]:
+        """IRI -> display name in `lang` (with the usual fallback) for every named resource, in one pass."""
+        return {entity.iri: self._display(eid, lang)[0] for eid, entity in enumerate(self._entities)}
 
 
 # ---- building and caching per store generation ----

@@ -3,6 +3,8 @@ by province and model. Every page works without JavaScript; the network adds a d
 cytoscape (from /vendor/cytoscape) on top of an accessible table."""
 from __future__ import annotations
 
+import logging
+import threading
 from urllib.parse import urlencode
 
 from flask import Blueprint, g, jsonify, render_template, request, url_for
@@ -21,11 +23,27 @@ from . import _display
 bp = Blueprint("browse", __name__)
 bp.record_once(_display.init_app_helpers)
 
+
+@bp.record_once
+def _warm_indexes(state) -> None:
+    """Build the name index and the directory as the service starts (at national scale they take
+    tens of seconds), so the first visitor does not wait for them."""
+    store = state.app.extensions["coopkg"].store
+
+    def warm():
+        try:
+            name_index(store)
+            directory_index(store)
+        except Exception:  # the page that needs them will report it
+            logging.getLogger("coopkg.service").exception("warming the browse indexes failed")
+
+    threading.Thread(target=warm, name="warm-browse-indexes", daemon=True).start()
+
 CKG = "https://w3id.org/coopkg/ontology#"
 #: Tabs of the directory, in this order (only those with members are shown).
 DIRECTORY_CLASSES = ("Organisation", "Cooperative", "Incubator", "CreativeHub", "Community", "GovernmentBody",
                      "University", "Company", "Association", "Network", "Person", "Event", "Collaboration",
-                     "Programme", "DirectoryEntry", "City", "Province")
+                     "Programme", "City", "Province")
 TIMELINE_CLASSES = (CKG + "Event", CKG + "Collaboration", CKG + "Programme")
 SEARCH_TYPES = ("Organisation", "Cooperative", "Person", "Event", "Collaboration", "Programme", "City", "Province")
 MAX_QUERY = 200

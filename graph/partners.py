@@ -229,12 +229,16 @@ def import_file(store, name: str, path, mapping=None) -> ImportReport:
                                ".nq) or a .csv/.xlsx table with --mapping")
         if syntax.is_dataset:
             # A partner's data is one graph: the graph names inside a TriG/N-Quads file are dropped.
-            try:
-                triples = [q.triple for q in ox.parse(path=str(path), format=syntax.oxigraph)]
-            except SyntaxError as exc:
-                raise RdfSyntaxError(str(exc), str(path)) from exc
-            store.load_data(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"", rdf_syntax("ntriples"),
-                            graph=partner.graph, replace=True)
+            # Streamed through a temporary N-Triples file, so a large dump never sits in memory.
+            import tempfile
+            with tempfile.NamedTemporaryFile(suffix=".nt") as flat:
+                try:
+                    ox.serialize((q.triple for q in ox.parse(path=str(path), format=syntax.oxigraph)), flat,
+                                 format=ox.RdfFormat.N_TRIPLES)
+                except SyntaxError as exc:
+                    raise RdfSyntaxError(str(exc), str(path)) from exc
+                flat.flush()
+                store.load(Path(flat.name), graph=partner.graph, replace=True)
         else:
             store.load(path, graph=partner.graph, replace=True)
     return _record_import(store, partner, rows, warnings)

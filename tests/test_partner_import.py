@@ -171,6 +171,11 @@ def test_reimport_replaces_and_a_broken_file_changes_nothing(store, tmp_path):
                       '<https://registry.example.go.id/d> <broken\n')
     with pytest.raises(RdfSyntaxError):
         partners.import_file(store, "registry", broken)
+    broken_trig = tmp_path / "broken.trig"
+    broken_trig.write_text('<urn:x:g> { <https://registry.example.go.id/c> <http://www.w3.org/2000/01/rdf-schema#label> "C" . }\n'
+                           '<urn:x:g> { <https://registry.example.go.id/d> <broken }\n')
+    with pytest.raises(RdfSyntaxError):
+        partners.import_file(store, "registry", broken_trig)
     assert graph_triples(store) == {("https://registry.example.go.id/b", "http://www.w3.org/2000/01/rdf-schema#label", "B")}
 
 

@@ -3,6 +3,7 @@ import json
 import os
 import re
 import sqlite3
+import threading
 import time
 import uuid
 
@@ -70,6 +71,46 @@ def test_backup_while_serving_restores_store_and_accounts(tmp_path):
         assert store.ask('ASK { <https://w3id.org/coopkg/id/ops/499> ?p "item 499" }')
     finally:
         store.close()
+
+
+def test_a_backup_during_writes_holds_each_write_whole_or_not_at_all(tmp_path):
+    server = CoopkgServer(tmp_path / "data", init=False)
+    accounts = Accounts(server.data_dir)
+    accounts.create_user("writer", "long-enough-password")
+    auth = {"Authorization": "Bearer " + str(accounts.create_token("writer")), "Content-Type": "application/n-triples"}
+    server.start()
+    written, stop = [], threading.Event()
+
+    def writer():
+        for i in range(200):
+            if stop.is_set():
+                return
+            graph = f"{GRAPH}/{i}"
+            body = "\n".join(f'<urn:w{i}:{j}> <urn:p> "{j}" .' for j in range(300)).encode()
+            if requests.put(server.url + "/graph-store", params={"graph": graph}, data=body, headers=auth,
+                            timeout=30).status_code == 201:
+                written.append(graph)
+
+    thread = threading.Thread(target=writer, daemon=True)
+    try:
+        thread.start()
+        while len(written) < 3:
+            time.sleep(0.01)
+        result = run_cli(["backup", str(tmp_path / "backup")], env=server.env)
+        assert result.returncode == 0, result.stderr
+        stop.set()
+        thread.join(30)
+    finally:
+        server.stop()
+    restore(tmp_path / "backup", tmp_path / "restored")
+    copy = ox.Store.read_only(str(tmp_path / "restored" / "store" / "oxigraph"))
+    sizes = {}
+    for quad in copy.quads_for_pattern(None, None, None, None):
+        sizes[quad.graph_name.value] = sizes.get(quad.graph_name.value, 0) + 1
+    assert len(sizes) >= 3
+    assert set(sizes.values()) == {300}, sizes  # never part of a graph
+    numbers = sorted(int(g.rsplit("/", 1)[1]) for g in sizes)
+    assert numbers == list(range(len(numbers)))  # and no later write without the earlier ones
 
 
 def test_backup_leaves_out_a_load_that_had_not_finished(tmp_path):

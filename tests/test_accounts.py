@@ -95,6 +95,8 @@ def test_cli_user_and_token_lifecycle(tmp_path):
     assert "ana\tmaintainer" in run_cli(["user", "list"], env=env).stdout
     again = run_cli(["user", "add", "ana", "--password-stdin"], env=env, input="long enough\n")
     assert again.returncode == 1 and "already exists" in again.stderr
+    assert run_cli(["user", "password", "ana", "--password-stdin"], env=env, input="even longer\n").returncode == 0
+    assert Accounts(tmp_path).verify_password("ana", "even longer") is not None
 
     created = run_cli(["token", "create", "ana", "--label", "laptop"], env=env)
     token = created.stdout.strip()

@@ -40,6 +40,21 @@ def user_add(ctx, name, role, password_stdin):
     click.echo(f"user {created.name} created ({created.role})")
 
 
+@user.command("password")
+@click.argument("name")
+@click.option("--password-stdin", is_flag=True, help="Read the new password from the first line of stdin.")
+@click.pass_context
+@handle_errors
+def user_password(ctx, name, password_stdin):
+    """Set a user's password."""
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = click.prompt("New password", hide_input=True, confirmation_prompt=True)
+    _accounts(ctx).set_password(name, password)
+    click.echo(f"password of {name} changed")
+
+
 @user.command("list")
 @click.pass_context
 @handle_errors

@@ -153,12 +153,13 @@ class ContributionQueue:
         now = time.time()
         cid = secrets.token_hex(6)
         with self._connect() as db:
-            seq = (db.execute("SELECT COALESCE(MAX(seq), 0) + 1 FROM contributions").fetchone()[0])
+            # seq is computed inside the INSERT, so concurrent submissions cannot take the same number.
             db.execute(
                 "INSERT INTO contributions (id, seq, state, source, created, updated, contributor_name, "
                 "contributor_contact, comment, client, changes, entities, validation) "
-                "VALUES (?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (cid, seq, source, now, now, name[:200], (contact or "").strip()[:300], (comment or "")[:4000],
+                "VALUES (?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM contributions), 'pending', "
+                "?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (cid, source, now, now, name[:200], (contact or "").strip()[:300], (comment or "")[:4000],
                  client, changes.to_nquads(), json.dumps([str(e) for e in entities]),
                  json.dumps(validation or {})))
             _event(db, cid, now, name[:200], "submitted", "")

@@ -33,6 +33,8 @@ def run_and_count_rows(page) -> int:
 def test_type_run_see_rows_and_download(live_server, page):
     problems = open_editor(page, live_server.url + "/query?lang=en")
     assert page.locator("#plain-query-form").is_hidden()  # the editor replaced the plain form
+    starter = editor_value(page)  # prefixes prefilled, and a first question
+    assert "PREFIX ckg: <https://w3id.org/coopkg/ontology#>" in starter and "ckg:Organisation" in starter
     page.locator(".CodeMirror").click()
     page.keyboard.press("Control+A")
     page.keyboard.press("Delete")

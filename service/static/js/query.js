@@ -28,8 +28,15 @@
   function yasqe() { return tab().getYasqe(); }
   function currentQuery() { return yasqe().getValue(); }
 
+  // The starter query (our prefixes, a first question) replaces YASGUI's generic default on a first
+  // visit; later visits keep the person's own tabs.
+  var firstVisit = true;
+  try {
+    firstVisit = !window.localStorage.getItem("coopkg-query-seen");
+    window.localStorage.setItem("coopkg-query-seen", "1");
+  } catch (e) { /* storage may be disabled: treat every visit as the first */ }
   var current = tab();
-  if (current && (fromUrl || !current.getQuery || !current.getQuery().trim())) {
+  if (current && (fromUrl || firstVisit || !current.getQuery().trim())) {
     current.setQuery(initialQuery);
   }
 

@@ -61,7 +61,7 @@ class Hit:
     matched: str = ""
 
 
-@dataclass
+@dataclass(slots=True)
 class _Entity:
     iri: str
     types: tuple[str, ...] = ()
@@ -79,23 +79,24 @@ class NameIndex:
 
         entity_ids: dict[str, int] = {}
         self._entities: list[_Entity] = []
-        seen = set()
         # Names: parallel lists indexed by name id.
         self._name_entity: list[int] = []
         self._name_norm: list[str] = []
         self._name_text: list[str] = []
         self._name_kind: list[int] = []
         for iri, predicate, text, lang in label_rows:
-            key = (iri, predicate, text, lang)
-            if key in seen or not text.strip():
+            if not text.strip():
                 continue
-            seen.add(key)
             eid = entity_ids.get(iri)
             if eid is None:
                 eid = entity_ids[iri] = len(self._entities)
                 self._entities.append(_Entity(iri))
             kind = _KIND.get(predicate, ALTERNATIVE)
-            self._entities[eid].labels.append((text, lang, kind))
+            label = (text, lang, kind)
+            labels = self._entities[eid].labels
+            if label in labels:  # the same name stated in two graphs
+                continue
+            labels.append(label)
             norm = normalise(text)
             if not norm:
                 continue

@@ -238,15 +238,15 @@ class Builder:
         rows = sorted({k[len("old_"):] for k in self.form if k.startswith("old_")})
         for row in rows:
             old = parse_term(self.value("old_" + row))
-            predicate = self.value("p_" + row)
-            if old is None or not predicate:
+            predicate = _iri(self.value("p_" + row))
+            if old is None or predicate is None:
                 continue
             new_text = self.value("v_" + row)
             if new_text == _term_text(old):
                 continue
-            self.remove.append(ox.Triple(entity, ox.NamedNode(predicate), old))
+            self.remove.append(ox.Triple(entity, predicate, old))
             if new_text:
-                self.add.append(ox.Triple(entity, ox.NamedNode(predicate), _like(old, new_text)))
+                self.add.append(ox.Triple(entity, predicate, _like(old, new_text)))
         for i in range(1, MULTI + 1):
             predicate, value = self.value(f"new_p_{i}"), self.value(f"new_v_{i}")
             if not predicate or not value:
@@ -281,7 +281,11 @@ class Builder:
 
 def entity_fields(store, iri: str) -> list[dict]:
     """The current statements of an entity, as editable rows for a correction."""
-    rows = store.select(queries.load("contribution_entity_fields"), {"s": ox.NamedNode(iri)})
+    try:
+        subject = ox.NamedNode(iri)
+    except ValueError:
+        return []
+    rows = store.select(queries.load("contribution_entity_fields"), {"s": subject})
     fields = []
     for row in rows:
         predicate, obj = row["p"], row["o"]
@@ -307,6 +311,13 @@ def parse_term(text: str):
     except (SyntaxError, ValueError):
         return None
     return triples[0].object if len(triples) == 1 else None
+
+
+def _iri(text: str) -> ox.NamedNode | None:
+    try:
+        return ox.NamedNode(text) if text else None
+    except ValueError:
+        return None
 
 
 def _node(predicate) -> ox.NamedNode:

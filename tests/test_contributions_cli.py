@@ -72,10 +72,15 @@ def test_cli_list_show_accept_revert_reject(data_dir):
 
 
 # ---- web limits, through the test client ----
-@pytest.fixture
-def client(data_dir, tmp_path):
+def make_client(data_dir, **limits):
     from coopkg.service import create_app
-    app = create_app({"data_dir": tmp_path, "contribution_rate_limit": 2, "login_rate_limit": 2, "TESTING": True})
+    return create_app({"data_dir": data_dir, "TESTING": True, **limits})
+
+
+@pytest.fixture
+def client(tmp_path):
+    app = make_client(tmp_path, contribution_rate_limit=2, login_rate_limit=2)
+    Accounts(tmp_path).create_user("rina", "correct horse battery")
     yield app.test_client()
     app.extensions["coopkg"].store.close()
 
@@ -101,3 +106,29 @@ def test_session_cookie_is_secure_over_https(client):
     response = client.get("/login", base_url="https://coopkg.example")
     cookie = response.headers["Set-Cookie"]
     assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_hostile_form_values_never_cause_a_server_error(tmp_path):
+    import random
+    app = make_client(tmp_path, contribution_rate_limit=1000)
+    client = app.test_client()
+    rng = random.Random(6)
+    nasty = ["", " ", "a b", "<x>", "http://", "https://w3id.org/coopkg/id/org/x y", '"q"@id', "\x00", "ü" * 300,
+             "2019-13-45", "-1", "javascript:alert(1)", "<urn:x> .", "_:b", "https://w3id.org/coopkg/concept/role/x"]
+    fields = ["name", "name_en", "type", "cooperative_model", "city", "city_iri", "homepage", "organisation",
+              "organisation_iri", "role", "start", "end", "participant_1", "participant_count", "party_1", "status",
+              "entity_iri", "p_1", "old_1", "v_1", "new_p_1", "new_v_1", "rdf", "format"]
+    page = client.get("/contribute").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    seen = set()
+    for kind in ("organisation", "person", "event", "collaboration", "correction", "upload"):
+        for _ in range(3):
+            form = {f: rng.choice(nasty) for f in fields} | {"kind": kind, "csrf_token": token,
+                                                            "contributor_name": rng.choice(["", "Eve"])}
+            status = client.post("/contribute", data=form).status_code
+            seen.add(status)
+            assert status in (200, 413, 422), (kind, form, status)
+        assert client.get("/contribute", query_string={"kind": kind, "entity": rng.choice(nasty),
+                                                       "q": rng.choice(nasty)}).status_code < 500
+    app.extensions["coopkg"].store.close()
+    assert 422 in seen and 429 not in seen

@@ -314,6 +314,14 @@ def import_links(store, data_dir, partner: str, path, *, reviewer: str) -> int:
     return len(rows)
 
 
+def forget(data_dir, partner: str) -> bool:
+    """Delete the proposals and review decisions of a partner (when the partner itself is removed)."""
+    path = proposals_path(data_dir, partner)
+    existed = path.exists()
+    path.unlink(missing_ok=True)
+    return existed
+
+
 def withdraw(store, partner: str) -> bool:
     """Remove the published linkset (proposals and decisions stay for a later publish)."""
     return store.drop_graph(linkset_iri(partner))

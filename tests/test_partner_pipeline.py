@@ -143,6 +143,21 @@ def test_dataset_page_and_entity_pages_show_the_partner(published):
     assert (LINKSET, "http://rdfs.org/ns/void#subjectsTarget", "https://w3id.org/coopkg/dataset") in graph
 
 
+def test_removing_the_partner_takes_everything_with_it(published):
+    cli(published, "partner", "remove", PARTNER)
+    assert not (Path(published["COOPKG_DATA_DIR"]) / "linksets" / f"{PARTNER}.json").exists()
+    store, _ = opened(published)
+    try:
+        assert not store.graph_exists(LINKSET)
+        assert not store.graph_exists("https://w3id.org/coopkg/graph/partner/" + PARTNER)
+        assert not store.ask("ASK { ?s <http://www.w3.org/2002/07/owl#sameAs> ?o }",
+                             {"o": ox.NamedNode(NS + "JTG-0020")})
+    finally:
+        store.close()
+    gone = cli(published, "partner", "remove", PARTNER, check=False)
+    assert gone.returncode == 1 and "no partner dataset" in gone.stderr
+
+
 def test_the_fixture_spreadsheets_hold_the_same_table():
     import openpyxl
     with open(FIXTURES / "partner_registry.csv", newline="", encoding="utf-8") as fh:

@@ -108,9 +108,11 @@ def list_(ctx, as_json):
 @click.pass_context
 @_partner_errors
 def remove(ctx, name):
-    """Remove partner NAME: its description, its data graph and its linkset."""
+    """Remove partner NAME: its description, its data graph, its linkset and its review decisions."""
+    from coopkg.graph.linksets import forget
     with store_from(ctx) as store:
         existed = registry.remove_partner(store, name)
+    existed = forget(settings_from(ctx).data_dir, name) or existed
     if not existed:
         fail(f"no partner dataset {name!r}", 1)
     click.echo(f"partner {name} removed")

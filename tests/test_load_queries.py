@@ -103,6 +103,11 @@ def test_memory_stays_bounded_under_memory_hungry_queries(server):
             assert "memory" in response.text or "seconds" in response.text, response.text
     assert query(server, LIGHT).status_code == 200
     assert tree_rss(process) < base + 200 * 2**20  # the killed workers' memory is given back
+    stopped = sum(1 for r in results if r.status_code == 503 and "seconds" in r.text)
+    metrics = requests.get(server.url + "/metrics", timeout=10).text
+    reported = int(float(next(line.split()[1] for line in metrics.splitlines()
+                              if line.startswith("coopkg_query_timeouts_total "))))
+    assert reported >= stopped
 
 
 def test_a_slow_client_and_idle_connections_do_not_block_others(server):

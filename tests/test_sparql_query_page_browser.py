@@ -90,3 +90,14 @@ def test_graph_queries_offer_graph_downloads(live_server, page):
         page.locator('a.download[data-format="turtle"]').click()
     assert download_info.value.suggested_filename == "coopkg-results.ttl"
     assert "Workshop" in open(download_info.value.path(), encoding="utf-8").read()
+
+
+def test_no_serious_accessibility_violations(live_server, page):
+    open_editor(page, live_server.url + "/query?lang=id")
+    page.add_script_tag(url=live_server.url + "/vendor/axe-core/axe.min.js")
+    violations = page.evaluate("""async () => {
+        const result = await axe.run(document, {resultTypes: ['violations']});
+        return result.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
+                                .map(v => v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', '));
+    }""")
+    assert violations == [], violations

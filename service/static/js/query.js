@@ -78,6 +78,24 @@
     });
   }
 
+  // Accessibility repairs on YASGUI's markup: names for its unlabelled inputs, a focusable scroll
+  // region, one tab only (its "add tab" button sits where only tabs may be).
+  function repairAccessibility() {
+    var label = root.getAttribute("data-editor-label");
+    root.querySelectorAll(".CodeMirror textarea").forEach(function (el) { el.setAttribute("aria-label", label); });
+    root.querySelectorAll("input.autocomplete").forEach(function (el) {
+      el.setAttribute("aria-label", root.getAttribute("data-endpoint-label"));
+    });
+    root.querySelectorAll(".tabsList input[type=text]").forEach(function (el) {
+      el.setAttribute("aria-label", root.getAttribute("data-tab-label"));
+    });
+    root.querySelectorAll(".CodeMirror-scroll").forEach(function (el) {
+      el.setAttribute("tabindex", "0");
+      el.setAttribute("aria-label", label);
+    });
+  }
+  repairAccessibility();
+
   watch(yasqe());
   yasgui.on("tabSelect", function () { window.setTimeout(function () { watch(yasqe()); refreshLinks(); }, 0); });
   refreshLinks();

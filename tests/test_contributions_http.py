@@ -136,6 +136,10 @@ def test_form_requires_csrf_and_reports_problems_in_the_users_language(server):
     fields["end"] = "2019-08-11"
     done = session.post(server.url + "/contribute?lang=en", data=fields, timeout=30)
     assert done.status_code == 200 and "Thank you" in done.text
+    cid = re.search(r"/contribute/status/([0-9a-f]{12})", done.text).group(1)
+    status = requests.get(f"{server.url}/contribute/status/{cid}?lang=en", timeout=10)
+    assert status.status_code == 200 and "waits for a maintainer" in status.text
+    assert "form@example.org" not in status.text and "Form Tester" not in status.text
 
 
 # ---- review ----

@@ -13,6 +13,7 @@ from coopkg.graph.changeset import ChangeSetError, ChangeSetTooLarge, parse_rdf,
 from coopkg.graph.contribution_forms import (COLLABORATION_TYPES, CORRECTABLE, EVENT_TYPES, KINDS, MULTI,
                                              ORGANISATION_TYPES, SCHEMES, Builder, entity_fields)
 from coopkg.graph.contribution_validation import grouped, validate_contribution
+from coopkg.graph.contributions import NotFound
 from coopkg.graph.formats import rdf_syntax
 from coopkg.graph.labels import pick
 from coopkg.graph.name_index import name_index
@@ -122,6 +123,16 @@ def _invalid(kind, values, errors, found, changes, created):
             if field:
                 errors.append((field, "", {"text": problem.message(g.lang)}))
     return _render(kind, values, errors=errors, report=report), 422
+
+
+@bp.get("/contribute/status/<cid>")
+def status_page(cid):
+    """The contributor's view of their contribution: its state and dates, nothing else."""
+    try:
+        contribution = _contrib.queue().get(cid)
+    except NotFound:
+        raise HttpError(404, t("contrib.review.not_found", id=cid))
+    return render_template("contributions/status.html", status=contribution.public_status())
 
 
 @bp.get("/contribute/suggest")

@@ -251,6 +251,20 @@ def test_login_redirects_stay_on_this_site(server):
                      timeout=10)
 
 
+def test_session_cookie_is_httponly_samesite_and_renewed_at_login(server):
+    session = requests.Session()
+    before = csrf_of(session.get(server.url + "/login", timeout=10).text)
+    old_cookie = session.cookies.get("session")
+    response = session.post(server.url + "/login", data={"name": "maria", "password": PASSWORD, "csrf_token": before},
+                            allow_redirects=False, timeout=10)
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert session.cookies.get("session") != old_cookie  # no session fixation
+    after = csrf_of(session.get(server.url + "/contribute", timeout=10).text)
+    assert after != before  # a fresh CSRF token for the logged-in session
+    assert session.get(server.url + "/review", allow_redirects=False, timeout=10).headers["Cache-Control"] == "no-store"
+
+
 def test_login_brute_force_is_rate_limited(server, maintainer):
     """Last in this module: afterwards this client may not log in for 15 minutes."""
     session = requests.Session()

@@ -122,6 +122,9 @@ def fold(text: str) -> str:
 
 
 _WORD_SPLIT = re.compile(r"[\s/()]+")
+#: Spelled-out forms contracted to the acronyms names use more often (order matters: UMKM first).
+_SME_PHRASES = ((re.compile(r"\busaha mikro kecil (?:dan )?menengah\b"), "umkm"),
+                (re.compile(r"\busaha kecil (?:dan )?menengah\b"), "ukm"))
 _EDGE_PUNCT = ".,;:!?\"'"
 
 
@@ -150,6 +153,9 @@ def normalise(text: str) -> str:
         parts = [w for p in parts for w in ABBREVIATIONS.get(p, p).split()]
     if not LEGAL_FORMS.isdisjoint(parts):
         parts = [p for p in parts if p not in LEGAL_FORMS]
+    if "usaha" in parts:  # "Usaha Kecil dan Menengah" is what "UKM" stands for: compare them as one
+        parts = _SME_PHRASES[1][0].sub(_SME_PHRASES[1][1], _SME_PHRASES[0][0].sub(
+            _SME_PHRASES[0][1], " ".join(parts))).split()
     while len(parts) > 1 and parts[0] in HONORIFICS:
         parts = parts[1:]
     return " ".join(parts)

@@ -14,6 +14,7 @@ from coopkg.graph.names import normalise, similarity
     ("Univ. Mercu Buana Yogyakarta", "Universitas Mercu Buana Yogyakarta"),
     ("Kab. Bandung", "Kabupaten Bandung"),
     ("PT. Sakti Kinerja Kolaborasindo", "Sakti Kinerja Kolaborasindo"),
+    ("Kementerian Koperasi dan Usaha Kecil dan Menengah", "Kementerian Koperasi dan UKM"),
 ])
 def test_variants_normalise_alike(variant, name):
     assert normalise(variant) == normalise(name)

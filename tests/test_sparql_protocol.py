@@ -461,6 +461,9 @@ def test_load_is_refused_and_nothing_is_fetched(endpoints):
             assert response.status_code == 400 and "LOAD is not allowed" in response.text
         response = query(url, f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}")
         assert response.status_code == 400 and "allow-list" in response.text
+        # FROM names a graph of the store; it is never dereferenced.
+        response = query(url, f"ASK FROM <http://127.0.0.1:{port}/data.ttl> FROM NAMED <http://127.0.0.1:{port}/n> {{ ?s ?p ?o }}")
+        assert boolean(response) is False
         try:
             listener.accept()
             fetched.append(True)

@@ -204,17 +204,21 @@ class Run:
                               "answers_bare": size_b, "agree": size_a == size_b,
                               "coopkg_ms": round(statistics.median(samples_a) * 1000, 1),
                               "bare_ms": round(statistics.median(samples_b) * 1000, 1)})
+        # Long enough that one client gets through the whole mix at least once (heavy queries
+        # would otherwise decide the throughput by where the window happens to end).
+        mix_s = sum(p["bare_ms"] for p in per_query) / 1000
+        duration = self.duration if self.quick else max(self.duration, 1.5 * mix_s)
         levels = {}
         for n in self.concurrency:
-            a = clients.run_load(ours, n, self.duration)
-            b = clients.run_load(theirs, n, self.duration)
+            a = clients.run_load(ours, n, duration)
+            b = clients.run_load(theirs, n, duration)
             levels[str(n)] = {"coopkg": a.as_dict(), "bare": b.as_dict(),
                               "ratio_qps": round(a.qps / b.qps, 3) if b.qps else None,
                               "ratio_p50": _ratio(a.as_dict()["p50_ms"], b.as_dict()["p50_ms"]),
                               "ratio_p95": _ratio(a.as_dict()["p95_ms"], b.as_dict()["p95_ms"])}
             self.echo(f"[bench]   {n:>2} clients: coopkg {a.qps:.2f} q/s, bare {b.qps:.2f} q/s")
         return {"queries": per_query, "all_agree": all(p["agree"] for p in per_query), "clients": levels,
-                "duration_s": self.duration}
+                "duration_s": round(duration, 1), "bare_sequential_mix_s": round(mix_s, 2)}
 
     def pages(self, coopkg) -> dict:
         out = {}

@@ -189,32 +189,112 @@ def test_head_direct(gsp):
     assert gsp.request("HEAD", path="/person/4.ttl", auth=False).status_code == 404
 
 
-# ---- http-rdf-update/manifest.ttl (the deprecated first version, as listed there) ----
+# ---- http-rdf-update/manifest.ttl (the deprecated first version): one test per case, each setting
+# up the state the manifest's sequence would have left ----
 
-def test_deprecated_manifest_sequence(gsp):
-    one, two, four = EX + "v1/person/1.ttl", EX + "v1/person/2.ttl", EX + "v1/person/4.ttl"
-    for graph in (one, two):
-        gsp.request("DELETE", graph)
-    assert gsp.request("PUT", one, body=JOHN).status_code == 201                    # PUT - initial state
-    assert gsp.get_graph(one) == expected(JOHN)                                       # GET of PUT - initial state
-    assert gsp.request("PUT", one, body=JANE).status_code == 204                    # PUT - graph already in store
-    assert gsp.get_graph(one) == expected(JANE)                                       # GET of PUT - already in store
-    assert gsp.request("PUT", default=True, body=ALICE).status_code in (201, 204)   # PUT - default graph
-    assert set_of(gsp.request("GET", default=True, auth=False).content) == expected(ALICE)  # GET of PUT - default
-    gsp.request("PUT", two, body=JOHN)
-    assert gsp.request("DELETE", two).status_code in (200, 204)                      # DELETE - existing graph
-    assert gsp.request("GET", two, auth=False).status_code == 404                    # GET of DELETE
-    assert gsp.request("DELETE", two).status_code == 404                             # DELETE - non-existent graph
-    assert gsp.request("POST", one, body=NAME).status_code in (200, 204)            # POST - existing graph
-    assert gsp.get_graph(one) == expected(JANE, NAME)                                 # GET of POST - existing graph
-    files = {"a": ("lastName.ttl", FAMILY, TURTLE), "b": ("firstName.ttl", GIVEN, TURTLE)}
-    assert requests.post(gsp.url, params={"graph": one}, files=files, headers=gsp.auth).status_code in (200, 204)
-    assert gsp.get_graph(one) == expected(JANE, NAME, FAMILY, GIVEN)                 # GET of POST - multipart
-    created = gsp.request("POST", body=ALICE)                                         # POST - create new graph
-    assert created.status_code == 201 and created.headers["Location"]
-    assert gsp.get_graph(created.headers["Location"]) == expected(ALICE)             # GET of POST - create / noop
-    assert gsp.request("HEAD", one, auth=False).status_code == 200                   # HEAD on an existing graph
-    assert gsp.request("HEAD", four, auth=False).status_code == 404                  # HEAD on a non-existing graph
+V1 = EX + "v1/person/"
+
+
+@pytest.fixture
+def v1(gsp):
+    """person/1 holds Jane's card, as after the manifest's second PUT; person/2 is absent."""
+    gsp.request("PUT", V1 + "1.ttl", body=JANE)
+    gsp.request("DELETE", V1 + "2.ttl")
+    return gsp
+
+
+def test_v1_put_initial_state(gsp):
+    gsp.request("DELETE", V1 + "1.ttl")
+    assert gsp.request("PUT", V1 + "1.ttl", body=JOHN).status_code == 201
+
+
+def test_v1_get_of_put_initial_state(gsp):
+    gsp.request("DELETE", V1 + "1.ttl")
+    gsp.request("PUT", V1 + "1.ttl", body=JOHN)
+    assert gsp.get_graph(V1 + "1.ttl") == expected(JOHN)
+
+
+def test_v1_put_graph_already_in_store(gsp):
+    gsp.request("PUT", V1 + "1.ttl", body=JOHN)
+    assert gsp.request("PUT", V1 + "1.ttl", body=JANE).status_code == 204
+
+
+def test_v1_get_of_put_graph_already_in_store(v1):
+    assert v1.get_graph(V1 + "1.ttl") == expected(JANE)
+
+
+def test_v1_put_default_graph(gsp):
+    assert gsp.request("PUT", default=True, body=ALICE).status_code in (201, 204)
+
+
+def test_v1_get_of_put_default_graph(gsp):
+    gsp.request("PUT", default=True, body=ALICE)
+    assert set_of(gsp.request("GET", default=True, auth=False).content) == expected(ALICE)
+
+
+def test_v1_delete_existing_graph(v1):
+    v1.request("PUT", V1 + "2.ttl", body=JOHN)
+    assert v1.request("DELETE", V1 + "2.ttl").status_code in (200, 204)
+
+
+def test_v1_get_of_delete_existing_graph(v1):
+    v1.request("PUT", V1 + "2.ttl", body=JOHN)
+    v1.request("DELETE", V1 + "2.ttl")
+    assert v1.request("GET", V1 + "2.ttl", auth=False).status_code == 404
+
+
+def test_v1_delete_nonexistent_graph(v1):
+    assert v1.request("DELETE", V1 + "2.ttl").status_code == 404
+
+
+def test_v1_post_existing_graph(v1):
+    assert v1.request("POST", V1 + "1.ttl", body=NAME).status_code in (200, 204)
+
+
+def test_v1_get_of_post_existing_graph(v1):
+    v1.request("POST", V1 + "1.ttl", body=NAME)
+    assert v1.get_graph(V1 + "1.ttl") == expected(JANE, NAME)
+
+
+def _multipart(client, graph):
+    files = {"lastName.ttl": ("lastName.ttl", FAMILY, TURTLE), "firstName.ttl": ("firstName.ttl", GIVEN, TURTLE)}
+    return requests.post(client.url, params={"graph": graph}, files=files, headers=client.auth)
+
+
+def test_v1_post_multipart_formdata(v1):
+    v1.request("POST", V1 + "1.ttl", body=NAME)
+    assert _multipart(v1, V1 + "1.ttl").status_code in (200, 204)
+
+
+def test_v1_get_of_post_multipart_formdata(v1):
+    v1.request("POST", V1 + "1.ttl", body=NAME)
+    _multipart(v1, V1 + "1.ttl")
+    assert v1.get_graph(V1 + "1.ttl") == expected(JANE, NAME, FAMILY, GIVEN)
+
+
+def test_v1_post_create_new_graph(gsp):
+    response = gsp.request("POST", body=ALICE)
+    assert response.status_code == 201 and response.headers["Location"]
+
+
+def test_v1_get_of_post_create_new_graph(gsp):
+    location = gsp.request("POST", body=ALICE).headers["Location"]
+    assert gsp.get_graph(location) == expected(ALICE)
+
+
+def test_v1_get_of_post_after_noop(gsp):
+    location = gsp.request("POST", body=ALICE).headers["Location"]
+    gsp.get_graph(location)
+    assert gsp.get_graph(location) == expected(ALICE)
+
+
+def test_v1_head_on_an_existing_graph(v1):
+    response = v1.request("HEAD", V1 + "1.ttl", auth=False)
+    assert response.status_code == 200 and response.headers["Content-Type"] == "text/turtle; charset=utf-8"
+
+
+def test_v1_head_on_a_nonexisting_graph(gsp):
+    assert gsp.request("HEAD", V1 + "4.ttl", auth=False).status_code == 404
 
 
 # ---- what coopkg adds: tokens, refusals, negotiation ----

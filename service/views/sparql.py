@@ -145,7 +145,12 @@ def service_description(params):
     settings = get_settings()
     update_url = url_for("sparql_update.update_endpoint", _external=True) \
         if "sparql_update.update_endpoint" in current_app.view_functions else None
-    triples = describe(url_for("sparql.endpoint", _external=True), update_url, graphs=_cached_graph_sizes(),
+    try:
+        graphs = _cached_graph_sizes()
+    except StoreError as exc:
+        raise HttpError(503, f"The store cannot be reached to describe its graphs: {exc}",
+                        headers={"Retry-After": "5"}) from exc
+    triples = describe(url_for("sparql.endpoint", _external=True), update_url, graphs=graphs,
                        federated=bool(settings.allowed_services), timeout=settings.query_timeout,
                        max_rows=settings.max_rows, max_body=settings.max_body_bytes)
     body, _ = serialize_triples(triples, syntax, None, SD_PREFIXES)
@@ -184,6 +189,6 @@ def _count_sizes(store, extras, generation):
     try:
         sizes = graph_sizes(store)
     except StoreError:
-        sizes = [(name, None) for name in store.named_graphs()]
+        return  # the next description tries again; meanwhile graphs are listed without sizes
     with _sizes_lock:
         extras["sd_graph_sizes"] = (generation, sizes)

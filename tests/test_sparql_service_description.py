@@ -93,3 +93,14 @@ def test_format_parameter_and_refusals(live_server):
     assert browser.status_code == 303 and browser.headers["Location"] == "/query"
     no_query = requests.post(live_server.url + "/sparql", data={"default-graph-uri": "https://example.org/g"})
     assert no_query.status_code == 400 and "no `query`" in no_query.text
+
+
+def test_federation_is_announced_when_partners_are_allow_listed(tmp_path):
+    from coopkg.service import create_app
+    app = create_app({"data_dir": tmp_path, "service_allowlist": "https://partner.example/sparql", "TESTING": True})
+    try:
+        response = app.test_client().get("/sparql", headers={"Accept": "text/turtle"})
+        graph = Graph().parse(data=response.data, format="turtle")
+        assert (URIRef("http://localhost/sparql"), SD.feature, SD.BasicFederatedQuery) in graph
+    finally:
+        app.extensions["coopkg"].store.close()

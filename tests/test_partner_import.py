@@ -214,3 +214,28 @@ def test_remove_takes_description_data_and_linkset(store, table):
     assert not store.graph_exists(GRAPH)
     assert not graph_triples(store, partners.PARTNERS_GRAPH)
     assert not partners.remove_partner(store, "registry")
+
+
+def test_partners_and_reconciliation_on_a_remote_store(oxigraph_server, table, tmp_path):
+    """The same registry, import, reconciliation and linkset code over a bare Oxigraph server."""
+    from pathlib import Path
+
+    from coopkg.graph import linksets
+    from coopkg.graph.reconcile import Reconciler
+    from coopkg.graph.store import RemoteStore
+    fixture = Path(__file__).resolve().parent / "fixtures" / "reconcile_mini.trig"
+    remote = RemoteStore(oxigraph_server.query_url, oxigraph_server.update_url, oxigraph_server.gsp_url)
+    remote.load(fixture)
+    register(remote)
+    path, mapping = table
+    report = partners.import_file(remote, "registry", path, mapping)
+    assert report.triples > 0 and [p.name for p in partners.list_partners(remote)] == ["registry"]
+    [candidate] = Reconciler(remote).reconcile({"query": "LPDB-KUMKM", "limit": 1})
+    assert candidate.iri == "https://w3id.org/coopkg/id/org/lpdb" and candidate.match
+    proposals = linksets.propose(remote, tmp_path / "data", "registry")
+    assert {link.candidate for link in proposals.links if link.match} >= {"https://w3id.org/coopkg/id/org/lpdb"}
+    linksets.decide(tmp_path / "data", "registry", accept=True, reviewer="m", matches=True)
+    assert linksets.publish(remote, tmp_path / "data", "registry").links >= 1
+    assert remote.ask("ASK { GRAPH <https://w3id.org/coopkg/graph/linkset/registry> { ?s ?p ?o } }")
+    assert partners.remove_partner(remote, "registry")
+    assert not remote.ask("ASK { GRAPH <https://w3id.org/coopkg/graph/partner/registry> { ?s ?p ?o } }")

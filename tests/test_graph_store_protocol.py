@@ -366,3 +366,24 @@ def test_cors_preflight_allows_the_authorization_header(gsp):
     assert response.status_code == 204
     assert "Authorization" in response.headers["Access-Control-Allow-Headers"]
     assert "PUT" in response.headers["Access-Control-Allow-Methods"]
+
+
+def test_only_a_few_graph_dumps_at_once(tmp_path):
+    """A third concurrent whole-graph GET is told to come back, rather than tying up every core."""
+    from coopkg.service import create_app
+    from coopkg.service.views import graph_store as view
+    app = create_app({"data_dir": tmp_path, "TESTING": True})
+    try:
+        client = app.test_client()
+        assert client.get("/graph-store?default").status_code == 200
+        held = [view._DUMPS.acquire(blocking=False) for _ in range(2)]  # two dumps in progress
+        assert all(held)
+        try:
+            busy = client.get("/graph-store?default")
+            assert busy.status_code == 503 and busy.headers["Retry-After"]
+        finally:
+            for _ in held:
+                view._DUMPS.release()
+        assert client.get("/graph-store?default").status_code == 200
+    finally:
+        app.extensions["coopkg"].store.close()

@@ -6,6 +6,7 @@ the public /sparql endpoint already shows (every graph is part of its default gr
 DELETE need a maintainer token. `?default` is the store's own default graph, not the union.
 """
 import tempfile
+import threading
 import uuid
 
 from flask import Blueprint, Response, request
@@ -27,6 +28,7 @@ METHODS = ["GET", "HEAD", "PUT", "POST", "DELETE", "OPTIONS"]
 MISSING = object()
 GRAPH_SYNTAXES = [s for s in RDF_SYNTAXES if not s.is_dataset]
 SPOOL_BYTES = 8 << 20
+_DUMPS = threading.BoundedSemaphore(2)
 
 
 @bp.after_request
@@ -128,13 +130,19 @@ def _read(target):
     content_type = f"{syntax.media_type}; charset=utf-8" if syntax.media_type.startswith("text/") else syntax.media_type
     if request.method == "HEAD":
         return Response(status=200, content_type=content_type)
-    # Whole graphs can be large: spool to disk past a few MiB rather than hold them in memory.
+    # Whole graphs can be large: spool to disk past a few MiB rather than hold them in memory, and
+    # write only a few at once (a public request must not be able to tie up every core).
+    if not _DUMPS.acquire(blocking=False):
+        raise HttpError(503, "Other graphs are being written out right now; try again in a moment, "
+                             "or download the dataset dumps.", headers={"Retry-After": "10"})
     spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)
     try:
         store.dump(spool, syntax, graph=target, default_graph=target is None)
     except GraphNotFound as exc:
         spool.close()
         raise HttpError(404, f"There is no graph <{target}>.") from exc
+    finally:
+        _DUMPS.release()
     size = spool.tell()
     spool.seek(0)
     return Response(wrap_file(request.environ, spool), content_type=content_type, direct_passthrough=True,

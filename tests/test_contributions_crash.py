@@ -23,16 +23,17 @@ def csrf_of(html):
 def login(server):
     session = requests.Session()
     token = csrf_of(session.get(server.url + "/login", timeout=10).text)
-    session.post(server.url + "/login", data={"name": "rina", "password": PASSWORD, "csrf_token": token}, timeout=30)
+    page = session.post(server.url + "/login", data={"name": "rina", "password": PASSWORD, "csrf_token": token},
+                        timeout=30)
+    session.csrf = csrf_of(page.text)
     return session
 
 
-def act_and_die(server, cid, action):
-    """Ask for accept/revert; the server dies at the crash point instead of answering."""
-    session = login(server)
-    token = csrf_of(session.get(f"{server.url}/review/{cid}", timeout=10).text)
+def act_and_die(server, session, cid, action):
+    """Ask for accept/revert; the server dies at the crash point instead of answering. The session (signed
+    with the secret kept in the data directory) and its CSRF token stay valid across restarts."""
     with pytest.raises(requests.ConnectionError):
-        session.post(f"{server.url}/review/{cid}/{action}", data={"csrf_token": token}, timeout=30)
+        session.post(f"{server.url}/review/{cid}/{action}", data={"csrf_token": session.csrf}, timeout=30)
     assert server.process.wait(10) == 86
     server.process = None
 
@@ -59,34 +60,35 @@ def public_state(server, cid):
 
 def test_killed_during_accept_and_revert_leaves_old_or_new_state(tmp_path):
     data = tmp_path / "data"
-    server = CoopkgServer(data, env={CRASH_ENV: "accept:intent-written"})
+    server = CoopkgServer(data, env={CRASH_ENV: "accept:intent-written"}, init=False)  # shapes come from files
     Accounts(data).create_user("rina", PASSWORD)
     server.start()
     try:
         r = requests.post(server.url + "/api/contributions", params={"name": "Crash Tester"}, data=TURTLE.encode(),
                           headers={"Content-Type": "text/turtle"}, timeout=30)
         cid = r.json()["id"]
+        session = login(server)
 
         # Killed after the intent was written, before the store changed: the old state.
-        act_and_die(server, cid, "accept")
+        act_and_die(server, session, cid, "accept")
         restart(server, "accept:store-applied")
         assert public_state(server, cid) == ("pending", False, 0)
 
         # Killed after the store transaction committed, before the queue was told: the new state.
-        act_and_die(server, cid, "accept")
+        act_and_die(server, session, cid, "accept")
         restart(server, "revert:intent-written")
         assert public_state(server, cid) == ("accepted", True, 1)
 
         # Killed during a revert, before the store changed: still accepted, data still there.
-        act_and_die(server, cid, "revert")
+        act_and_die(server, session, cid, "revert")
         restart(server, "revert:store-applied")
         assert public_state(server, cid) == ("accepted", True, 1)
 
         # Killed after the revert committed: reverted, the data gone, the accept record kept.
-        act_and_die(server, cid, "revert")
+        act_and_die(server, session, cid, "revert")
         restart(server)
         assert public_state(server, cid) == ("reverted", False, 1)
-        history = login(server).get(f"{server.url}/review/{cid}", timeout=10).text
+        history = session.get(f"{server.url}/review/{cid}", timeout=10).text
         assert "recovered after a restart" in history
     finally:
         server.stop()

@@ -48,11 +48,15 @@ def csrf_of(html: str) -> str:
 
 
 def maintainer(server) -> requests.Session:
+    """A logged-in maintainer's session, logged in once per server (argon2 is slow on purpose)."""
+    if getattr(server, "review_session", None):
+        return server.review_session
     session = requests.Session()
     token = csrf_of(session.get(server.url + "/login", timeout=10).text)
     r = session.post(server.url + "/login", data={"name": "rina", "password": PASSWORD, "csrf_token": token,
                                                   "next": "/review"}, timeout=30)
     assert r.status_code == 200 and "/review" in r.url
+    server.review_session = session
     return session
 
 

@@ -35,7 +35,10 @@ RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 SCHEMA_DESCRIPTION = "https://schema.org/description"
 FOAF_HOMEPAGE = "http://xmlns.com/foaf/0.1/homepage"
 
-MAX_QUERIES = 200  # per batch
+# A public endpoint without a time limit: a batch must stay a few seconds of work even on a
+# national-scale graph (OpenRefine sends 10 queries per batch by default).
+MAX_QUERIES = 50  # per batch
+MAX_IDS = 200  # per data-extension request
 MAX_LIMIT = 50
 DEFAULT_LIMIT = 5
 MATCH_NAME_SCORE = 0.92
@@ -417,8 +420,8 @@ class Reconciler:
         if not isinstance(request, dict) or not isinstance(request.get("ids"), list) or \
                 not isinstance(request.get("properties"), list):
             raise ReconcileError("`extend` must be {\"ids\": [...], \"properties\": [{\"id\": ...}]}")
-        if len(request["ids"]) > MAX_QUERIES:
-            raise ReconcileError(f"at most {MAX_QUERIES} ids per extension request")
+        if len(request["ids"]) > MAX_IDS:
+            raise ReconcileError(f"at most {MAX_IDS} ids per extension request")
         props = []
         for prop in request["properties"]:
             if not isinstance(prop, dict) or not isinstance(prop.get("id"), str):

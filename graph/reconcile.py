@@ -37,7 +37,7 @@ FOAF_HOMEPAGE = "http://xmlns.com/foaf/0.1/homepage"
 
 # A public endpoint without a time limit: a batch must stay a few seconds of work even on a
 # national-scale graph (OpenRefine sends 10 queries per batch by default).
-MAX_QUERIES = 50  # per batch
+MAX_QUERIES = 100  # per batch
 MAX_IDS = 200  # per data-extension request
 MAX_LIMIT = 50
 DEFAULT_LIMIT = 5

@@ -142,7 +142,7 @@ def test_single_query_parameter(client):
     ({"queries": json.dumps({"q": {"query": "x", "limit": -1}})}, "positive"),
     ({"queries": json.dumps({"q": {"query": "x", "type": "not a type!"}})}, "not a type"),
     ({"queries": json.dumps({"q": {}})}, "needs a `query`"),
-    ({"queries": json.dumps({f"q{i}": {"query": "kopkun"} for i in range(51)})}, "at most 50"),
+    ({"queries": json.dumps({f"q{i}": {"query": "kopkun"} for i in range(101)})}, "at most 100"),
     ({"extend": json.dumps({"ids": "org/kopkun"})}, "ids"),
     ({"extend": json.dumps({"ids": ["a b"], "properties": [{"id": "ckg:city"}]})}, "not a valid identifier"),
     ({"queries": json.dumps({"q": {"query": "x", "type": "http://a b"}})}, "not a valid identifier"),

@@ -52,7 +52,7 @@ def test_precision_and_recall_on_the_gold_set(curated):
              for i, r in enumerate(rows)}
     results = {}
     keys = list(batch)
-    for start in range(0, len(keys), 50):  # the service takes at most 50 queries per batch
+    for start in range(0, len(keys), 50):  # batches of 50, as a partner's tool might send them
         chunk = {k: batch[k] for k in keys[start:start + 50]}
         response = client.post("/reconcile", data={"queries": json.dumps(chunk)})
         assert response.status_code == 200

@@ -251,7 +251,7 @@ class DirectoryIndex:
 def build_directory(store) -> DirectoryIndex:
     generation = store.generation
     names = name_index(store)
-    type_rows = [(r["s"].value, r["type"].value) for r in store.select(queries.load("names_types"))]
+    type_rows = list(names.typed())  # what is listed has a name; the name index read the types already
     facet_rows = [(r["s"].value, r["facet"].value, r["value"].value) for r in store.select(queries.load("directory_facets"))]
     entry_rows = [(r["s"].value, r["entry"].value, r["facet"].value, r["value"].value)
                   for r in store.select(queries.load("directory_entry_facets"))]

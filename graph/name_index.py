@@ -147,6 +147,12 @@ class NameIndex:
         eid = self._entity_ids.get(iri)
         return list(self._entities[eid].labels) if eid is not None else []
 
+    def typed(self):
+        """(iri, class) of every named resource, for other in-memory indexes (saves a query)."""
+        for entity in self._entities:
+            for cls in entity.types:
+                yield entity.iri, cls
+
     def types_of(self, iri: str) -> tuple[str, ...]:
         eid = self._entity_ids.get(iri)
         return self._entities[eid].types if eid is not None else ()

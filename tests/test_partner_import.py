@@ -239,3 +239,20 @@ def test_partners_and_reconciliation_on_a_remote_store(oxigraph_server, table, t
     assert remote.ask("ASK { GRAPH <https://w3id.org/coopkg/graph/linkset/registry> { ?s ?p ?o } }")
     assert partners.remove_partner(remote, "registry")
     assert not remote.ask("ASK { GRAPH <https://w3id.org/coopkg/graph/partner/registry> { ?s ?p ?o } }")
+
+
+def test_any_cell_content_converts_or_warns_never_crashes():
+    from hypothesis import given, settings, strategies as st
+
+    from coopkg.graph.tabular_mapping import convert_rows, mapping_from_dict
+    mapping = mapping_from_dict(MAPPING)
+    cell = st.text(max_size=25)
+    row = st.fixed_dictionaries({column: cell for column in TABLE[0]})
+
+    @settings(max_examples=200, deadline=None)
+    @given(st.lists(row, max_size=6))
+    def check(rows):
+        result = convert_rows(rows, mapping, "https://registry.example.go.id/lembaga/")
+        ox.serialize(result.triples, format=ox.RdfFormat.N_TRIPLES)  # every term is valid RDF
+        assert result.entities <= len(rows)
+    check()

@@ -66,7 +66,7 @@ def journey(env):
     imported = cli(env, "partner", "import", PARTNER, str(FIXTURES / "partner_registry.xlsx"), "--mapping", mapping)
     assert "from 22 rows" in imported.stdout
 
-    proposed = cli(env, "link", "propose", PARTNER)
+    proposed = cli(env, "link", PARTNER)  # short for `coopkg link propose NAME`
     assert "candidate links" in proposed.stdout
     review = json.loads(cli(env, "link", "review", PARTNER, "--json").stdout)
     links = {link["partner_iri"].removeprefix(NS): link for link in review["links"]}

@@ -28,9 +28,21 @@ def _default_reviewer() -> str:
         return ""
 
 
-@click.group()
+class _LinkGroup(click.Group):
+    """`coopkg link NAME` is short for `coopkg link propose NAME`."""
+
+    def resolve_command(self, ctx, args):
+        if args and args[0] not in self.commands and not args[0].startswith("-"):
+            args = ["propose", *args]
+        return super().resolve_command(ctx, args)
+
+
+@click.group(cls=_LinkGroup)
 def link():
-    """Links from a partner dataset to ours: propose, review, accept/reject, publish."""
+    """Links from a partner dataset to ours: propose, review, accept/reject, publish.
+
+    `coopkg link NAME` proposes links for partner NAME (the same as `coopkg link propose NAME`).
+    """
 
 
 @link.command("propose")

@@ -145,3 +145,8 @@ def test_html_escapes_data(tmp_path):
         assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
     finally:
         store.close()
+
+
+def test_summary_is_generated_when_the_data_has_no_description(client):
+    html = client.get("/doc/event/fgd-purwokerto-2019?lang=id", headers={"Accept": BROWSER_ACCEPT}).get_data(as_text=True)
+    assert '<p class="entity-summary">Diskusi kelompok terpumpun · Purwokerto · 6 Agustus 2019</p>' in html

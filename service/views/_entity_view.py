@@ -84,6 +84,23 @@ def _incoming_groups(description: d.Description) -> list[dict]:
     return groups
 
 
+def _generated_summary(description: d.Description) -> str | None:
+    """"Koperasi · Purwokerto, Jawa Tengah · 6 Agustus 2019" when the data gives no description."""
+    labels = _display.labeller()
+    parts = []
+    if description.types:
+        parts.append(", ".join(labels(t_) for t_ in description.types[:2]))
+    places = [labels(v.value) for p in (d.CKG + "city", d.CKG + "province") for v in description.values(p)
+              if isinstance(v, ox.NamedNode)]
+    if places:
+        parts.append(", ".join(dict.fromkeys(places)))
+    start = next(iter(description.values(d.SCHEMA + "startDate") or description.values(d.DCT + "date")), None)
+    if start is not None:
+        end = next(iter(description.values(d.SCHEMA + "endDate")), None)
+        parts.append(_display.period_text(start, end) if end is not None else _display.date_text(start))
+    return " · ".join(parts) if len(parts) > 1 else None
+
+
 def _turtle(triples) -> str:
     output = io.BytesIO()
     ox.serialize(triples, output, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
@@ -96,7 +113,7 @@ def entity_context(description: d.Description, doc: str, formats: dict) -> dict:
     title, title_lang = labels.with_lang(iri)
     other_names = sorted({text for text, _, _ in labels.all_labels(iri)} - {title})
     types = [{"iri": t_, "label": labels(t_), "href": _display.href(t_)} for t_ in description.types]
-    summary = description.literal_in(d.SUMMARY_PREDICATES, g.lang)
+    summary = description.literal_in(d.SUMMARY_PREDICATES, g.lang) or _generated_summary(description)
     positions = [_position_view(p, iri) for p in description.positions]
     triples = description.triples(labels)
     return {

@@ -387,3 +387,14 @@ def test_only_a_few_graph_dumps_at_once(tmp_path):
         assert client.get("/graph-store?default").status_code == 200
     finally:
         app.extensions["coopkg"].store.close()
+
+
+def test_an_empty_graph_can_be_put_and_still_exists(gsp):
+    graph = EX + "empty"
+    gsp.request("DELETE", graph)
+    assert gsp.request("PUT", graph, body="", content_type="text/turtle").status_code == 201
+    assert gsp.request("HEAD", graph, auth=False).status_code == 200
+    assert gsp.get_graph(graph) == set()
+    gsp.request("PUT", graph, body=JOHN)
+    assert gsp.request("PUT", graph, body="", content_type="text/turtle").status_code == 204
+    assert gsp.get_graph(graph) == set()

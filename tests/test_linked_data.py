@@ -150,3 +150,22 @@ def test_html_escapes_data(tmp_path):
 def test_summary_is_generated_when_the_data_has_no_description(client):
     html = client.get("/doc/event/fgd-purwokerto-2019?lang=id", headers={"Accept": BROWSER_ACCEPT}).get_data(as_text=True)
     assert '<p class="entity-summary">Diskusi kelompok terpumpun · Purwokerto · 6 Agustus 2019</p>' in html
+
+
+def test_the_host_stands_for_the_configured_base(tmp_path):
+    data = tmp_path / "other-base.ttl"
+    data.write_text('<http://kg.example.test/id/org/abc> <http://www.w3.org/2000/01/rdf-schema#label> "ABC"@id ;\n'
+                    '  <http://www.w3.org/2000/01/rdf-schema#seeAlso> <http://kg.example.test/id/org/def> .\n'
+                    '<http://kg.example.test/id/org/def> <http://www.w3.org/2000/01/rdf-schema#label> "DEF"@id .\n')
+    app, store = make_app(tmp_path, [data], base_iri="http://kg.example.test/")
+    try:
+        client = app.test_client()
+        assert client.get("/id/org/abc", headers={"Accept": "text/turtle"}).headers["Location"].endswith("/doc/org/abc.ttl")
+        graph = parse(client.get("/doc/org/abc.ttl").data, ox.RdfFormat.TURTLE)
+        assert ox.NamedNode("http://kg.example.test/id/org/abc") in {t.subject for t in graph}
+        html = client.get("/doc/org/abc", headers={"Accept": BROWSER_ACCEPT}).get_data(as_text=True)
+        assert '<a href="/doc/org/def">DEF</a>' in html
+        # IRIs under the default base are now someone else's: not served here
+        assert client.get("/id/org/kopkun", headers={"Accept": "text/turtle"}).status_code == 404
+    finally:
+        store.close()

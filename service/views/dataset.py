@@ -3,6 +3,8 @@ and /dataset/dump.<nq|trig|ttl|jsonld>: the whole graph, regenerated when the da
 from __future__ import annotations
 
 import io
+import logging
+import threading
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, redirect, render_template, send_file
@@ -23,6 +25,20 @@ bp = Blueprint("dataset", __name__)
 bp.record_once(_display.init_app_helpers)
 
 DUMP_SYNTAXES = {suffix: rdf_syntax(name) for suffix, name in DUMPS}
+
+
+@bp.record_once
+def _warm_statistics(state) -> None:
+    """Count triples and entities as the service starts: at national scale that reads every triple."""
+    store = state.app.extensions["coopkg"].store
+
+    def warm():
+        try:
+            statistics(store)
+        except Exception:  # the dataset page will report it
+            logging.getLogger("coopkg.service").exception("computing the dataset statistics failed")
+
+    threading.Thread(target=warm, name="warm-dataset-statistics", daemon=True).start()
 
 
 def _local(iri: str) -> str:

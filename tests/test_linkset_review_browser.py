@@ -7,6 +7,7 @@ import pytest
 
 from coopkg.graph import linksets, partners
 from coopkg.graph.accounts import Accounts
+from coopkg.graph.bootstrap import initialise
 from coopkg.graph.store import EmbeddedStore
 from servers import CoopkgServer
 
@@ -19,8 +20,9 @@ PARTNER = "dinkop-jateng"
 @pytest.fixture
 def server(tmp_path):
     data = tmp_path / "data"
-    server = CoopkgServer(data)  # runs `coopkg init` on the curated graph
+    server = CoopkgServer(data, init=False)
     with EmbeddedStore(data / "store", min_workers=0, max_workers=1) as store:
+        initialise(store)  # what `coopkg init` does, without one more process
         partners.add_partner(store, PARTNER, title="Mitra Ekosistem Koperasi Jawa Tengah",
                              namespace="https://data.dinkop.jatengprov.example/mitra/")
         partners.import_file(store, PARTNER, FIXTURES / "partner_registry.csv",

@@ -41,10 +41,7 @@ class Statistics:
     graphs: list[tuple[str, int, int]]          # (graph, triples, entities)
     classes: list[tuple[str, int]]              # (class, entities)
     described: dict[str, list[tuple[str, object]]] = field(default_factory=dict)  # dataset -> [(p, o)]
-
-    @property
-    def entities(self) -> int:
-        return sum(n for _, _, n in self.graphs)
+    entities: int = 0                           # distinct typed resources over all graphs
 
 
 def dataset_iri(base: str) -> str:
@@ -64,7 +61,9 @@ def collect_statistics(store) -> Statistics:
     for row in store.select(queries.load("dataset_descriptions")):
         described.setdefault(row["dataset"].value, []).append((row["p"].value, row["o"]))
     graphs = [(g, n, entities.get(g, 0)) for g, n in sorted(triples.items())]
-    return Statistics(generation, sum(triples.values()), graphs, classes, described)
+    total = store.select(queries.load("entities_total"))
+    return Statistics(generation, sum(triples.values()), graphs, classes, described,
+                      int(total[0]["entities"].value) if total else 0)
 
 
 _cache = GenerationCache(collect_statistics, "dataset statistics")

@@ -86,3 +86,10 @@ def test_dumps_follow_changes(app_store):
     stats = triples(client.get("/dataset.ttl").data, ox.RdfFormat.TURTLE)
     assert int(next(iter(objects(stats, DATASET, VOID + "triples"))).value) == store.triple_count()
     assert client.get("/dataset/dump.xyz").status_code == 404
+
+
+def test_entity_count_is_distinct_over_graphs(app_store):
+    app, store = app_store
+    graph = triples(app.test_client().get("/dataset.ttl").data, ox.RdfFormat.TURTLE)
+    typed = {q.subject for q in store._db.quads_for_pattern(None, ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"), None, None)}
+    assert int(next(iter(objects(graph, DATASET, VOID + "entities"))).value) == len(typed)

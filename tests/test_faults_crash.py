@@ -60,10 +60,12 @@ def test_killed_during_graph_store_loads(tmp_path):
     try:
         before = graph_counts(server)
         assert before == {KEPT: 200, REPLACED: 300}
-        for target in (NEW, REPLACED):  # a new graph (loaded hidden) and a replacement (staged, then swapped)
+        # POST to a new graph (loaded hidden, then shown) and PUT over a graph (staged, then swapped in).
+        for method, target in (("POST", NEW), ("PUT", REPLACED)):
             body = ntriples("big", 20_000)
-            threading.Thread(target=lambda: _quietly(requests.put, server.url + "/graph-store", params={"graph": target},
-                                                     data=body, headers=auth, timeout=60), daemon=True).start()
+            threading.Thread(target=lambda: _quietly(requests.request, method, server.url + "/graph-store",
+                                                     params={"graph": target}, data=body, headers=auth, timeout=60),
+                             daemon=True).start()
             assert wait_for_file(server.data_dir / "store" / "pending", "*.json", server.process), \
                 "the load never started"
             server.kill()

@@ -26,7 +26,7 @@ def labeller() -> Labeller:
 
 
 def predicate_label(iri: str) -> str:
-    """A property's label from the ontology, else a UI message for well-known vocabularies, else its local name."""
+    """A property's or class's label from the ontology, else a UI message for well-known vocabularies, else its local name."""
     names = labeller()
     if names.has_label(iri):
         return names(iri)

@@ -112,7 +112,7 @@ def entity_context(description: d.Description, doc: str, formats: dict) -> dict:
     iri = description.iri
     title, title_lang = labels.with_lang(iri)
     other_names = sorted({text for text, _, _ in labels.all_labels(iri)} - {title})
-    types = [{"iri": t_, "label": labels(t_), "href": _display.href(t_)} for t_ in description.types]
+    types = [{"iri": t_, "label": _display.predicate_label(t_), "href": _display.href(t_)} for t_ in description.types]
     summary = description.literal_in(d.SUMMARY_PREDICATES, g.lang) or _generated_summary(description)
     positions = [_position_view(p, iri) for p in description.positions]
     triples = description.triples(labels)

@@ -132,7 +132,7 @@ def directory():
         facets = index.facets_of(iri)
         place = [labels(v) for f in ("city", "province") for v in sorted(facets.get(f, ()))]
         items.append({"iri": iri, "href": _display.href(iri), "label": index.label(iri, g.lang),
-                      "types": sorted(labels(c) for c in index.types_of(iri)),
+                      "types": sorted(_display.predicate_label(c) for c in index.types_of(iri)),
                       "place": ", ".join(dict.fromkeys(place)), "year": index.year_of(iri),
                       "model": ", ".join(labels(v) for v in sorted(facets.get("model", ())))})
     facets = []
@@ -201,7 +201,7 @@ def search():
     labels = _display.labeller()
     results = [{"iri": h.iri, "label": h.label, "lang": h.lang, "score": h.score, "matched": h.matched,
                 "href": _display.href(h.iri),
-                "types": [{"iri": c, "label": labels(c)} for c in h.types]} for h in hits]
+                "types": [{"iri": c, "label": _display.predicate_label(c)} for c in h.types]} for h in hits]
     if request.args.get("format") == "json" or _json_preferred():
         response = jsonify({"query": query, "type": types[0] if types else None, "results": results})
         response.headers["Access-Control-Allow-Origin"] = "*"
@@ -219,7 +219,7 @@ def timeline():
     labels = _display.labeller()
     rows = index.dated(TIMELINE_CLASSES, year)
     items = [{"date": _display.date_text(date), "iso": date[:10], "href": _display.href(iri),
-              "label": index.label(iri, g.lang), "types": sorted(labels(c) for c in index.types_of(iri))}
+              "label": index.label(iri, g.lang), "types": sorted(_display.predicate_label(c) for c in index.types_of(iri))}
              for date, iri in rows[:500]]
     years = [{"year": y, "count": n, "current": y == year, "url": url_for("browse.timeline", year=y)}
              for y, n in index.years(TIMELINE_CLASSES)]

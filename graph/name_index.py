@@ -25,6 +25,7 @@ is that label's language tag ("" when untagged); Hit.matched is the name that ma
 from __future__ import annotations
 
 import bisect
+from array import array
 import heapq
 import math
 from collections import defaultdict
@@ -110,8 +111,10 @@ class NameIndex:
             eid = entity_ids.get(iri)
             if eid is not None:
                 types[eid].add(cls)
+        shared: dict[tuple, tuple] = {}  # most entities share one of a few type tuples
         for eid, classes in types.items():
-            self._entities[eid].types = tuple(sorted(classes))
+            key = tuple(sorted(classes))
+            self._entities[eid].types = shared.setdefault(key, key)
         self._entity_ids = entity_ids
 
         postings: dict[str, list[int]] = defaultdict(list)
@@ -123,7 +126,9 @@ class NameIndex:
             if len(words) > 1 and self._name_kind[nid] != ACRONYM:
                 for acronym in acronyms_of_words(words):
                     acronyms[acronym].append(nid)
-        self._postings = dict(postings)
+        # Compact int arrays rather than lists of int objects: a tenth of the memory at national scale.
+        self._postings = {word: array("i", ids) for word, ids in postings.items()}
+        del postings
         self._acronyms = dict(acronyms)
         self._vocabulary = sorted(self._postings)
         self._by_key: dict[str, list[str]] = defaultdict(list)

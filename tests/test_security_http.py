@@ -35,6 +35,22 @@ def test_html_error_pages_escape_what_the_client_sent(live_server):
     assert b"<svg/onload" not in body
 
 
+@pytest.mark.parametrize("path, params", [
+    ("/query", {"query": '</textarea><script>alert(1)</script>"><img src=x onerror=alert(1)>'}),
+    ("/query", {"example": "<script>alert(1)</script>"}),
+    ("/search", {"q": '"><script>alert(1)</script>'}),
+    ("/directory", {"q": "<script>alert(1)</script>", "province": "<script>alert(1)</script>"}),
+    ("/sparql", {"query": "SELECT * WHERE { <script>alert(1)</script> }"}),
+    ("/sparql", {"query": "ASK {}", "format": "<script>alert(1)</script>"}),
+    ("/reconcile/preview", {"id": "<script>alert(1)</script>"}),
+    ("/contribute", {"kind": "correction", "q": "<script>alert(1)</script>"}),
+])
+def test_reflected_input_is_escaped(live_server, path, params):
+    response = requests.get(live_server.url + path, params=params, headers=HTML, timeout=20)
+    assert response.status_code < 500, (path, response.status_code)
+    assert "<script>alert(1)" not in response.text and "<img src=x" not in response.text
+
+
 @pytest.mark.parametrize("target", [
     b"/%ff%fe", b"/?q=%ff%fe%80", b"/health?x=%c0%af", b"/\xff\xfe", b"/?lang=%ff", b"/metrics?x=%00",
     b"/vendor/yasgui/%ff.js", b"/%ed%a0%80",

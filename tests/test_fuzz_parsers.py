@@ -186,6 +186,8 @@ def test_reconciliation_requests_never_500(client, batch, how, method):
 @FUZZ
 @given(prefix=st.text(max_size=30), cursor=st.one_of(st.text(max_size=6), st.integers().map(str)),
        kind=st.sampled_from(["entity", "type", "property"]), entity=st.text(max_size=30))
-def test_reconciliation_suggest_never_500(client, prefix, cursor, kind, entity):
+def test_reconciliation_suggest_and_preview_never_500(client, prefix, cursor, kind, entity):
     never_500(client.get(f"/reconcile/suggest/{kind}", query_string={"prefix": prefix, "cursor": cursor}), prefix)
+    never_500(client.get("/reconcile/preview", query_string={"id": entity}), entity)
+    never_500(client.get("/reconcile/flyout", query_string={"id": entity}), entity)
     never_500(client.get("/reconcile/propose_properties", query_string={"type": entity, "limit": cursor}), entity)

@@ -142,3 +142,8 @@ def test_network_around_an_organisation(client):
     html = client.get("/network?focus=id/org/kopkun", headers=BROWSER).get_data(as_text=True)
     assert "<table" in html and "/vendor/cytoscape/cytoscape.min.js" in html
     assert client.get("/network.json?focus=id/org/nope").status_code == 404
+
+
+@pytest.mark.parametrize("query", ["focus=a%20b", "focus=http://x/%3C"])
+def test_malformed_network_focus_is_400(client, query):
+    assert client.get("/network.json?" + query).status_code == 400

@@ -169,3 +169,11 @@ def test_the_host_stands_for_the_configured_base(tmp_path):
         assert client.get("/id/org/kopkun", headers={"Accept": "text/turtle"}).status_code == 404
     finally:
         store.close()
+
+
+@pytest.mark.parametrize("path", ["/doc/org/a%20b", "/id/org/a%3Cb%3E", "/doc/org/%22x", "/doc/org/x%7By.ttl",
+                                  "/concept/%00", "/graph/a%20b", "/doc/"])
+def test_malformed_iris_are_404_not_500(client, path):
+    response = client.get(path, headers={"Accept": BROWSER_ACCEPT})
+    assert response.status_code == 404
+    assert "<b>" not in response.get_data(as_text=True)

@@ -25,6 +25,15 @@ def labeller() -> Labeller:
     return found
 
 
+def valid_iri(iri: str) -> bool:
+    """Whether `iri` is an IRI at all (spaces, quotes, angle brackets and braces are not allowed)."""
+    try:
+        ox.NamedNode(iri)
+    except ValueError:
+        return False
+    return True
+
+
 def predicate_label(iri: str) -> str:
     """A property's or class's label from the ontology, else a UI message for well-known vocabularies, else its local name."""
     names = labeller()

@@ -230,7 +230,10 @@ def _focus_iri() -> str | None:
     focus = (request.args.get("focus") or "").strip()
     if not focus:
         return None
-    return focus if focus.startswith(("http://", "https://")) else _display.base_iri() + focus
+    iri = focus if focus.startswith(("http://", "https://")) else _display.base_iri() + focus
+    if not _display.valid_iri(iri):
+        raise HttpError(400, t("network.bad_focus", value=focus[:80]))
+    return iri
 
 
 def _network_data():

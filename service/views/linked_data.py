@@ -49,6 +49,11 @@ def _not_found(iri: str):
     raise HttpError(404, t("ld.not_found", iri=iri))
 
 
+def _require_iri(iri: str) -> None:
+    if not _display.valid_iri(iri):
+        _not_found(iri)
+
+
 def _alternates(doc: str) -> str:
     links = [f'<{doc}.{ext}>; rel="alternate"; type="{s.media_type}"' for ext, s in DOC_SYNTAXES.items()]
     links.append(f'<{doc}>; rel="alternate"; type="text/html"')
@@ -74,6 +79,7 @@ def _rdf_response(body: bytes, syntax, extra_headers=None) -> Response:
 def _see_other(prefix: str, path: str):
     base = _display.base_iri()
     iri = iri_for_request(prefix + path, base)
+    _require_iri(iri)
     target = doc_path(iri, base)
     if target is None or not describe_mod.exists(get_store(), iri):
         _not_found(iri)
@@ -114,6 +120,7 @@ def document(path):
     store = get_store()
     stem, syntax = _split_suffix(path)
     iri = iri_for_doc(stem, base)
+    _require_iri(iri_for_doc(path, base))
     if syntax is None:
         choice = _negotiate()
         if choice is None:

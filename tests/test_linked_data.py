@@ -123,7 +123,8 @@ def test_entity_page_shows_names_summary_sentences_sources_and_links(client):
     org = client.get("/doc/org/kopkun?lang=en", headers={"Accept": BROWSER_ACCEPT}).get_data(as_text=True)
     assert "A consumer cooperative in Purwokerto." in org
     assert "Party to <a href=\"/doc/collaboration/kopkun-lpdb-commitment\">" in org
-    assert "http://www.wikidata.org/entity/Q000000001" in org and "Sub-organisations" in org
+    assert '<a href="http://www.wikidata.org/entity/Q000000001" rel="external">Wikidata Q000000001</a>' in org
+    assert "Sub-organisations" in org
     assert '<a href="/doc/place/purwokerto">Purwokerto</a>' in org
 
 

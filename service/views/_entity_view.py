@@ -101,6 +101,17 @@ def _generated_summary(description: d.Description) -> str | None:
     return " · ".join(parts) if len(parts) > 1 else None
 
 
+def _link_text(iri: str) -> str:
+    """What an external link reads as: its name where the graph knows one (partner records), the
+    Wikidata item, else the address."""
+    labels = _display.labeller()
+    if labels.has_label(iri):
+        return f"{labels(iri)} ({iri})"
+    if iri.startswith(("http://www.wikidata.org/entity/", "https://www.wikidata.org/wiki/")):
+        return "Wikidata " + iri.rstrip("/").rsplit("/", 1)[-1]
+    return iri
+
+
 def _turtle(triples) -> str:
     output = io.BytesIO()
     ox.serialize(triples, output, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
@@ -132,7 +143,7 @@ def entity_context(description: d.Description, doc: str, formats: dict) -> dict:
         "participation": [_participation_view(p) for p in description.participation],
         "sources": [{"iri": s.iri, "href": _display.href(s.iri), "title": s.title or labels(s.iri),
                      "date": _display.date_text(s.date), "url": s.url} for s in description.sources],
-        "links": [{"predicate": _display.predicate_label(p), "iri": link} for p, link in description.external_links()],
+        "links": [{"predicate": _display.predicate_label(p), "iri": link, "text": _link_text(link)} for p, link in description.external_links()],
         "formats": [(ext, s.media_type, s.name) for ext, s in formats.items()],
         "turtle": _turtle(triples),
         "triple_count": len(triples),

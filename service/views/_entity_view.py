@@ -18,6 +18,8 @@ ORG = "http://www.w3.org/ns/org#"
 AS_SENTENCES = {ORG + "member", ORG + "organization"} | {
     d.CKG + n for n in ("party", "participatingOrganisation", "host", "speaker", "guest", "runBy")} | {
     d.SCHEMA + "organizer"}
+#: Kinds of resource (first segment of /doc/<kind>/...) whose page links to the network around them.
+NETWORK_KINDS = {"org", "person", "event", "collaboration", "programme"}
 #: Shown in the page header rather than the property table.
 HEADER_PREDICATES = {d.RDFS_LABEL, d.SKOS_PREF}
 
@@ -64,6 +66,10 @@ def _property_rows(description: d.Description) -> list[dict]:
         if predicate in HEADER_PREDICATES:
             continue
         values = [_display.value_view(s.value) for s in statements]
+        # Text in several languages: the page's language only (all of them are in the RDF).
+        in_page_language = [v for v in values if v.get("lang") == g.lang]
+        if in_page_language:
+            values = [v for v in values if not v.get("lang") or v["lang"] == g.lang]
         values.sort(key=lambda v: (v.get("lang", "") not in ("", g.lang), v["text"].casefold()))
         rows.append({"predicate": predicate, "label": _display.predicate_label(predicate), "curie": curie(predicate) or predicate,
                      "href": _display.href(predicate), "values": values})
@@ -147,5 +153,5 @@ def entity_context(description: d.Description, doc: str, formats: dict) -> dict:
         "formats": [(ext, s.media_type, s.name) for ext, s in formats.items()],
         "turtle": _turtle(triples),
         "triple_count": len(triples),
-        "show_network": any(x in description.types for x in (d.CKG + "Person",)) or bool(positions or description.participation),
+        "show_network": doc.split("/")[2] in NETWORK_KINDS or bool(positions or description.participation),
     }

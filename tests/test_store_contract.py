@@ -1,6 +1,7 @@
 """The store contract, run against both implementations: the embedded Oxigraph store on disk, and the
 remote store talking to a real Oxigraph server started on a free loopback port."""
 import io
+import json
 
 import pyoxigraph as ox
 import pytest
@@ -212,3 +213,25 @@ def test_data_survives_reopening(backend, tmp_path):
         assert store.triple_count() == 4
     finally:
         store.close()
+
+
+def test_a_query_s_own_from_clauses_choose_its_dataset(store, tmp_path):
+    store.load(write(tmp_path, "d.trig", TRIG))
+    answer = store.run_query(f"SELECT ?o FROM <{G1}> WHERE {{ ?s <http://example.org/p> ?o }}",
+                             results_format="csv", timeout=10)
+    assert answer.body.decode().split() == ["o", "one"]
+    named = store.run_query(f"SELECT ?g ?o FROM NAMED <{G2}> WHERE {{ GRAPH ?g {{ ?s <http://example.org/p> ?o }} }}",
+                            results_format="csv", timeout=10)
+    assert named.body.decode().split() == ["g,o", f"{G2},two"]
+
+
+def test_public_queries_are_capped_at_the_row_limit(store, tmp_path):
+    store.load(write(tmp_path, "a.ttl", TURTLE))
+    capped = store.run_query("SELECT ?s ?p ?o WHERE { ?s ?p ?o }", results_format="json", row_limit=2, timeout=10)
+    assert capped.truncated and len(json.loads(capped.body)["results"]["bindings"]) == 2
+    whole = store.run_query("SELECT ?s ?p ?o WHERE { ?s ?p ?o }", results_format="json", row_limit=6, timeout=10)
+    assert not whole.truncated and len(json.loads(whole.body)["results"]["bindings"]) == 6
+    graph = store.run_query("CONSTRUCT WHERE { ?s ?p ?o }", graph_format="turtle", kind="graph", row_limit=3,
+                            timeout=10)
+    assert graph.truncated and len(list(ox.parse(graph.body, format=ox.RdfFormat.TURTLE))) == 3
+    assert store.run_query("ASK { ?s ?p ?o }", results_format="xml", timeout=10).kind == "boolean"

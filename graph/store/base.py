@@ -58,6 +58,19 @@ class Dataset:
     named_graphs: list[str] | None = None
 
 
+def effective_dataset(query: str, dataset: Dataset | None) -> Dataset:
+    """The request's dataset, else the query's own FROM clauses, else the union of every graph.
+
+    Stated explicitly because a union default graph (pyoxigraph's option, Oxigraph server's
+    --union-default-graph) silently overrides a query's FROM clauses.
+    """
+    if dataset is not None and (dataset.default_graphs is not None or dataset.named_graphs is not None):
+        return dataset
+    from ..sparql_protocol import query_dataset_clauses
+    clauses = query_dataset_clauses(query)
+    return Dataset(default_graphs=clauses[0], named_graphs=clauses[1]) if clauses else Dataset()
+
+
 ProgressCallback = Callable[[int], None]  # bytes read so far
 
 

@@ -19,7 +19,7 @@ import pyoxigraph as ox
 from ..formats import rdf_syntax_for_path
 from ..sparql_bind import with_values
 from .base import (Dataset, GraphNotFound, QueryFailed, QueryRefused, QueryResponse, QuerySyntaxError,
-                   RdfSyntaxError, Store, StoreError)
+                   RdfSyntaxError, Store, StoreError, effective_dataset)
 from .sandbox import QueryPool, dataset_kwargs
 
 STAGING_PREFIX = "urn:coopkg:staging:"
@@ -173,7 +173,7 @@ class EmbeddedStore(Store):
 
     def run_query(self, query, *, syntax=None, results_format=None, graph_format=None, dataset=None,
                   timeout=30.0, row_limit=None, kind="bindings", base_iri=None, prefixes=None):
-        dataset = dataset or Dataset()
+        dataset = effective_dataset(query, dataset)
         request = {
             "snapshot": self._current_snapshot(),
             "query": query,

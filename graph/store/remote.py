@@ -10,10 +10,11 @@ from typing import Iterable
 import pyoxigraph as ox
 import requests
 
-from ..formats import rdf_syntax, rdf_syntax_for_path
+from ..formats import rdf_syntax, rdf_syntax_for_path, results_syntax
+from ..results import serialize_boolean, serialize_solutions, serialize_triples
 from ..sparql_bind import with_values
-from .base import (Dataset, GraphNotFound, QueryResponse, QuerySyntaxError, QueryTimeout, RdfSyntaxError,
-                   Store, StoreBusy, StoreError)
+from .base import (Dataset, GraphNotFound, QueryRefused, QueryResponse, QuerySyntaxError, QueryTimeout, RdfSyntaxError,
+                   Store, StoreBusy, StoreError, effective_dataset)
 from .embedded import _quad_text, file_graph_iri
 
 
@@ -79,17 +80,31 @@ class RemoteStore(Store):
 
     def run_query(self, query, *, results_format=None, graph_format=None, dataset=None, timeout=30.0,
                   row_limit=None, kind="bindings", base_iri=None, prefixes=None, syntax=None):
-        from ..formats import results_syntax
-        wanted = rdf_syntax(graph_format) if kind == "graph" else results_syntax(results_format)
-        params = {"query": query}
-        dataset = dataset or Dataset()
-        data = list(params.items())
+        """Ask the server in one fixed syntax and re-serialise here, so the row cap and every
+        output format behave as on the embedded store whatever the server supports."""
+        dataset = effective_dataset(query, dataset)
+        data = [("query", query)]
         data += [("default-graph-uri", g) for g in dataset.default_graphs or []]
         data += [("named-graph-uri", g) for g in dataset.named_graphs or []]
+        if kind == "graph":
+            wanted = rdf_syntax(graph_format or "")
+            if wanted is None:
+                raise QueryRefused("no acceptable format for graph results")
+            response = self._post(self.query_url, data=data, timeout=timeout, headers={"Accept": "application/n-triples"})
+            triples = (q.triple for q in ox.parse(response.content, format=ox.RdfFormat.N_TRIPLES))
+            body, truncated = serialize_triples(triples, wanted, row_limit, prefixes)
+            return QueryResponse(body, wanted.media_type, truncated, "graph")
+        wanted = results_syntax(results_format or "")
+        if wanted is None:
+            raise QueryRefused("no acceptable format for bindings results")
         response = self._post(self.query_url, data=data, timeout=timeout,
-                              headers={"Accept": wanted.media_type})
-        media = response.headers.get("Content-Type", wanted.media_type).split(";")[0].strip()
-        return QueryResponse(response.content, media, False, kind)
+                              headers={"Accept": "application/sparql-results+json"})
+        result = ox.parse_query_results(response.content, format=ox.QueryResultsFormat.JSON)
+        if isinstance(result, ox.QueryBoolean):
+            return QueryResponse(serialize_boolean(bool(result), wanted), wanted.media_type, False, "boolean")
+        variables = [v.value for v in result.variables]
+        body, truncated = serialize_solutions(variables, (tuple(s) for s in result), wanted, row_limit)
+        return QueryResponse(body, wanted.media_type, truncated, "bindings")
 
     # ---- graphs ----
     def _gsp_params(self, graph):

@@ -14,7 +14,7 @@ from coopkg.graph.results import serialize_triples
 from coopkg.graph.service_description import PREFIXES as SD_PREFIXES
 from coopkg.graph.service_description import describe, graph_sizes
 from coopkg.graph.sparql_guard import GuardError, check_query
-from coopkg.graph.sparql_protocol import explain_syntax_error, query_dataset_clauses
+from coopkg.graph.sparql_protocol import explain_syntax_error
 from coopkg.graph.store import (Dataset, QueryFailed, QueryRefused, QuerySyntaxError, QueryTimeout, StoreBusy,
                                 StoreError)
 
@@ -78,7 +78,7 @@ def answer(text: str, params):
     try:
         result = get_store().run_query(
             text, results_format=syntax.name if kind == "bindings" else None,
-            graph_format=syntax.name if kind == "graph" else None, dataset=_dataset(text, params),
+            graph_format=syntax.name if kind == "graph" else None, dataset=_dataset(params),
             timeout=settings.query_timeout, row_limit=settings.max_rows, kind=kind,
             base_iri=request.base_url, prefixes=shape.prefixes or None)
     except QuerySyntaxError as exc:
@@ -110,14 +110,11 @@ def _negotiate(kind, requested):
     return choose_results_syntax(default="json", format_param=requested, extra=("text/html",))
 
 
-def _dataset(text, params) -> Dataset:
-    """The protocol's graphs override the query's FROM clauses; with neither, the union of all graphs."""
+def _dataset(params) -> Dataset:
+    """The protocol's graphs override the query's FROM clauses (which the store applies itself)."""
     default, named = iri_list(params, "default-graph-uri"), iri_list(params, "named-graph-uri")
     if default or named:
         return Dataset(default_graphs=default, named_graphs=named)
-    clauses = query_dataset_clauses(text)
-    if clauses:
-        return Dataset(default_graphs=clauses[0], named_graphs=clauses[1])
     return Dataset()
 
 

@@ -55,6 +55,12 @@ def main() -> None:
         "search, acronym": "/search?q=lpdb",
         "network around an organisation": f"/network?focus=id/{path}",
         "dataset page (after first)": "/dataset",
+        "province page (many incoming)": f"/doc/{province.replace('id/', '', 1)}",
+        "concept page (cooperative model)": "/doc/concept/cooperative-model/startup",
+        "directory overview": "/directory/overview",
+        "timeline (all)": "/timeline",
+        "network overview": "/network",
+        "ontology page": "/ontology",
     }
     client.get("/dataset", headers=html)  # statistics are computed once per generation
     for name, url in pages.items():

@@ -35,6 +35,8 @@ def test_thing_redirects_machines_to_the_format_they_accept(client, ext):
     response = client.get("/id/org/kopkun", headers={"Accept": media})
     assert response.status_code == 303
     assert response.headers["Location"].endswith(f"/doc/org/kopkun.{ext}")
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    assert client.get(response.headers["Location"]).headers["Access-Control-Allow-Origin"] == "*"
 
 
 @pytest.mark.parametrize("ext", sorted(FORMATS))

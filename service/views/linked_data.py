@@ -17,6 +17,7 @@ from coopkg.graph.vocab import PREFIXES
 
 from ..errors import HttpError
 from ..i18n import t
+from ..security import allow_cross_origin
 from ..state import get_store
 from . import _display
 from ._entity_view import entity_context
@@ -71,8 +72,7 @@ def _rdf_response(body: bytes, syntax, extra_headers=None) -> Response:
     if syntax.media_type.startswith("text/") or syntax.extension in ("nt", "jsonld"):
         response.charset = "utf-8"
     response.headers.update(extra_headers or {})
-    response.headers["Access-Control-Allow-Origin"] = "*"
-    return response
+    return allow_cross_origin(response)
 
 
 # ---- 303 from the thing to its document ----
@@ -88,7 +88,7 @@ def _see_other(prefix: str, path: str):
     response = redirect(location, code=303)
     response.headers["Vary"] = "Accept"
     response.headers["Link"] = _alternates("/doc/" + target)
-    return response
+    return allow_cross_origin(response)  # scripts on other sites may follow our IRIs
 
 
 @bp.get("/id/<path:path>")

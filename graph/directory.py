@@ -229,6 +229,19 @@ class DirectoryIndex:
                         break
         return Page(items, total, page, page_size, counts)
 
+    def crosstab(self, cls: str | None, rows: str, columns: str) -> tuple[list[str], list[str], dict]:
+        """Counts of `cls` members for each (row value, column value) of two facets, e.g. province x
+        model: (row values, column values, {(row, column): count}), both ordered by their totals."""
+        members = self._members.get(cls, set()) if cls else set(range(len(self._iris)))
+        row_sets = {v: ids & members for v, ids in self._values[rows].items()}
+        column_sets = {v: ids & members for v, ids in self._values[columns].items()}
+        row_sets = {v: ids for v, ids in row_sets.items() if ids}
+        column_sets = {v: ids for v, ids in column_sets.items() if ids}
+        counts = {(r, c): len(r_ids & c_ids) for r, r_ids in row_sets.items() for c, c_ids in column_sets.items()}
+        order_rows = sorted(row_sets, key=lambda v: (-len(row_sets[v]), v))
+        order_columns = sorted(column_sets, key=lambda v: (-len(column_sets[v]), v))
+        return order_rows, order_columns, counts
+
     def dated(self, classes, year: str | None = None) -> list[tuple[str, str]]:
         """(earliest date, IRI) of members of any of `classes` that have a date, oldest first."""
         members = set()

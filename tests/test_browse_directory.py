@@ -147,3 +147,20 @@ def test_network_around_an_organisation(client):
 @pytest.mark.parametrize("query", ["focus=a%20b", "focus=http://x/%3C"])
 def test_malformed_network_focus_is_400(client, query):
     assert client.get("/network.json?" + query).status_code == 400
+
+
+def test_crosstab_of_province_and_model_matches_brute_force():
+    index, truth, _ = generated(800)
+    rows, columns, counts = index.crosstab(CKG + "Cooperative", "province", "model")
+    for (province, model), count in counts.items():
+        assert count == sum(1 for t in truth.values() if t["type"] == CKG + "Cooperative"
+                            and t["province"] == province and t["model"] == model)
+    assert len(rows) == 6 and len(columns) == 4
+
+
+def test_overview_links_each_cell_to_the_filtered_directory(client):
+    html = client.get("/directory/overview?lang=en", headers=BROWSER).get_data(as_text=True)
+    assert "By province and cooperative model" in html
+    link = re.search(r'<td class="num"><a href="([^"]+)">1</a>', html).group(1).replace("&amp;", "&")
+    data = client.get(link + "&format=json").get_json()
+    assert [i["iri"] for i in data["items"]] == [KG + "org/kopkun"]

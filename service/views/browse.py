@@ -177,7 +177,16 @@ def overview():
             {"label": labels(v), "count": n, "percent": round(100 * n / top) if top else 0,
              "url": url_for("browse.directory", **{"class": _short_class(cls), facet: encode_value(v)})}
             for v, n in counts]})
-    return render_template("directory_overview.html", tables=tables, total=result.total, class_label=labels(cls))
+    rows, columns, counts = index.crosstab(cls, "province", "model")
+    crosstab = {
+        "columns": [{"label": labels(c), "iri": c} for c in columns],
+        "rows": [{"label": labels(r), "url": url_for("browse.directory", **{"class": _short_class(cls), "province": encode_value(r)}),
+                  "cells": [{"count": counts[(r, c)], "url": url_for("browse.directory", **{
+                      "class": _short_class(cls), "province": encode_value(r), "model": encode_value(c)})} for c in columns]}
+                 for r in rows],
+    }
+    return render_template("directory_overview.html", tables=tables, total=result.total, class_label=labels(cls),
+                           crosstab=crosstab)
 
 
 def _json_preferred() -> bool:

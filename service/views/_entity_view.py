@@ -60,7 +60,6 @@ def _participation_view(item: d.Participation) -> dict:
 
 
 def _property_rows(description: d.Description) -> list[dict]:
-    labels = _display.labeller()
     rows = []
     for predicate, statements in description.outgoing_by_predicate().items():
         if predicate in HEADER_PREDICATES:
@@ -78,7 +77,6 @@ def _property_rows(description: d.Description) -> list[dict]:
 
 
 def _incoming_groups(description: d.Description) -> list[dict]:
-    labels = _display.labeller()
     groups = []
     for predicate, statements in description.incoming_by_predicate().items():
         if predicate in AS_SENTENCES:

@@ -225,7 +225,6 @@ def timeline():
     year = request.args.get("year") or None
     if year is not None and not (len(year) == 4 and year.isdigit()):
         raise HttpError(400, t("timeline.bad_year", value=year[:20]))
-    labels = _display.labeller()
     rows = index.dated(TIMELINE_CLASSES, year)
     items = [{"date": _display.date_text(date), "iso": date[:10], "href": _display.href(iri),
               "label": index.label(iri, g.lang), "types": sorted(_display.predicate_label(c) for c in index.types_of(iri))}

@@ -1,7 +1,8 @@
 """Who works with whom: a small graph of organisations, people, events and collaborations around
 one resource (or a bounded sample of everything), as nodes and edges for the network page.
 
-Around a focus: its positions (person - organisation), the activities it takes part in and the other
+Around a focus: its positions (person - organisation; for a person also the colleagues in those
+organisations), the activities it takes part in and the other
 participants of each activity (capped), and its sub- and parent organisations. Without a focus: the
 first few hundred participation and membership links.
 """
@@ -51,6 +52,10 @@ def build_network(store, focus: str | None) -> Network:
         network.nodes[focus] = "other"
         for position in description.positions:
             network.add(position.person, MEMBER_OF, position.organisation)
+        # Around a person: also the colleagues in the organisations they hold positions in.
+        for organisation in list(dict.fromkeys(p.organisation for p in description.positions if p.person == focus))[:10]:
+            for row in store.select(queries.load("network_members"), {"organisation": ox.NamedNode(organisation)}):
+                network.add(row["person"].value, MEMBER_OF, organisation)
         for statement in description.outgoing:
             if statement.predicate == ORG_SUB and isinstance(statement.value, ox.NamedNode):
                 network.add(focus, ORG_SUB, statement.value.value)

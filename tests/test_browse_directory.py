@@ -164,3 +164,10 @@ def test_overview_links_each_cell_to_the_filtered_directory(client):
     link = re.search(r'<td class="num"><a href="([^"]+)">1</a>', html).group(1).replace("&amp;", "&")
     data = client.get(link + "&format=json").get_json()
     assert [i["iri"] for i in data["items"]] == [KG + "org/kopkun"]
+
+
+def test_network_around_a_person_includes_colleagues(client):
+    data = client.get("/network.json?focus=id/person/firdaus-putra").get_json()
+    edges = {(e["source"], e["target"]) for e in data["edges"]}
+    assert (KG + "person/firdaus-putra", KG + "org/kopkun-institute") in edges
+    assert (KG + "person/anis-saadah", KG + "org/kopkun-institute") in edges

@@ -28,6 +28,8 @@ bp.record_once(_display.init_app_helpers)
 def _warm_indexes(state) -> None:
     """Build the name index and the directory as the service starts (at national scale they take
     tens of seconds), so the first visitor does not wait for them."""
+    if state.app.testing:  # Flask-client tests build what they use, in the request
+        return
     store = state.app.extensions["coopkg"].store
 
     def warm():

@@ -75,6 +75,11 @@ def statistics(store) -> Statistics:
     return _cache.get(store)
 
 
+def statistics_if_ready(store) -> Statistics | None:
+    """The latest statistics without waiting for them (for pages that can do without)."""
+    return _cache.peek(store)
+
+
 def description_triples(stats: Statistics, base: str) -> list[ox.Triple]:
     n, lit = ox.NamedNode, ox.Literal
     integer = n(XSD + "integer")

@@ -38,6 +38,11 @@ class GenerationCache:
         finally:
             lock.release()
 
+    def peek(self, store):
+        """The last value built for this store, whatever its generation, or None; never builds."""
+        found = self._values.get(store)
+        return found[1] if found is not None else None
+
     def get(self, store):
         found = self._values.get(store)
         if found is not None and found[0] == store.generation:

@@ -40,6 +40,9 @@ def rows(results: dict) -> list[tuple[str, str, str, str]]:
             if a.get("errors") or b.get("errors"):
                 out.append(("  errors", _f(a.get("errors")), _f(b.get("errors")), ""))
         out.append(("  answers agree on every query", "yes" if sparql.get("all_agree") else "NO", "", ""))
+        for q in sparql.get("queries", []):
+            if q.get("error"):
+                out.append((f"  {q['query']} failed", q["error"][:100], "", ""))
     else:
         missing("SPARQL mix", sparql)
 

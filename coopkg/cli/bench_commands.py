@@ -35,7 +35,7 @@ def generate(triples, seed, quiet, output):
               help="Triples to generate and measure on.")
 @click.option("--seed", type=int, default=1, show_default=True)
 @click.option("--quick", is_flag=True, help="Short runs (1 s per concurrency level, few repeats): a smoke test.")
-@click.option("--duration", type=float, help="Seconds per concurrency level [default 15; 1 with --quick].")
+@click.option("--duration", type=float, help="Seconds per concurrency level, at least 1.5 times the bare engine's sequential mix [default 10; 1 with --quick].")
 @click.option("--clients", "clients", default="1,4,16", show_default=True, help="Concurrency levels.")
 @click.option("--peer-budget", type=float, help="Seconds the rdflib peer may take [default 240; 10 with --quick].")
 @click.option("--peer-max", type=int, default=200_000, show_default=True,
@@ -44,7 +44,11 @@ def generate(triples, seed, quiet, output):
               help="Where data files (kept between runs), stores and logs go.")
 @click.option("--json", "json_path", type=click.Path(dir_okay=False),
               help="Write the results here [default WORKDIR/results-SIZE.json].")
-def bench(size, seed, quick, duration, clients, peer_budget, peer_max, workdir, json_path):
+@click.option("--query-timeout", type=float, default=300.0, show_default=True,
+              help="coopkg's query time limit during the run (above the slowest query, so both engines do the same work).")
+@click.option("--reuse-stores", is_flag=True,
+              help="Serve the stores a previous run of this size left in WORKDIR (its load figures are carried over).")
+def bench(size, seed, quick, duration, clients, peer_budget, peer_max, workdir, json_path, query_timeout, reuse_stores):
     """Measure coopkg against the bare Oxigraph server on generated data; prints a table, writes JSON.
 
     Ratios are coopkg / bare engine: above 1 is better for throughput, worse for latency, time and memory.
@@ -58,7 +62,8 @@ def bench(size, seed, quick, duration, clients, peer_budget, peer_max, workdir, 
         raise click.BadParameter("a comma-separated list of numbers, e.g. 1,4,16", param_hint="--clients")
     started = time.monotonic()
     run = Run(size, seed=seed, quick=quick, workdir=Path(workdir), duration=duration, concurrency=levels,
-              peer_budget=peer_budget, peer_max=peer_max, echo=lambda m: click.echo(m, err=True))
+              peer_budget=peer_budget, peer_max=peer_max, query_timeout=query_timeout, reuse_stores=reuse_stores,
+              echo=lambda m: click.echo(m, err=True))
     results = run.run()
     results["total_s"] = round(time.monotonic() - started, 1)
     path = Path(json_path or Path(workdir) / f"results-{size}.json")

@@ -19,6 +19,7 @@ from . import queries
 from .generation_cache import GenerationCache
 from .labels import pick
 from .name_index import name_index
+from .vocab import BASE
 
 #: What the directory lists: resources of these classes (or their subclasses). Positions, entries,
 #: sources, concepts and vocabulary are described on the pages of what they are about.
@@ -264,7 +265,9 @@ class DirectoryIndex:
 def build_directory(store) -> DirectoryIndex:
     generation = store.generation
     names = name_index(store)
-    type_rows = list(names.typed())  # what is listed has a name; the name index read the types already
+    # What is listed has a name (the name index read the types already) and is ours: partners'
+    # records are linked to our entities by sameAs, not listed beside them.
+    type_rows = [(iri, cls) for iri, cls in names.typed() if iri.startswith(BASE)]
     facet_rows = [(r["s"].value, r["facet"].value, r["value"].value) for r in store.select(queries.load("directory_facets"))]
     entry_rows = [(r["s"].value, r["entry"].value, r["facet"].value, r["value"].value)
                   for r in store.select(queries.load("directory_entry_facets"))]

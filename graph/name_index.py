@@ -168,12 +168,13 @@ class NameIndex:
 
     # ---- search ----
     def search(self, text: str, types=None, limit: int = 10, lang: str | None = None,
-               min_score: float = MIN_SCORE, exclude_types=None) -> list[Hit]:
+               min_score: float = MIN_SCORE, exclude_types=None, within: str | None = None) -> list[Hit]:
         """Entities whose names resemble `text`, best first (see the module docstring).
 
         `types`: only instances of these classes (or their subclasses); `exclude_types`: leave out
         resources directly typed with any of these (e.g. owl:Class, to keep vocabulary out of search);
-        `lang`: preferred language of Hit.label; `min_score`: hits scoring lower are dropped."""
+        `lang`: preferred language of Hit.label; `min_score`: hits scoring lower are dropped;
+        `within`: only IRIs starting with it (e.g. our own base, leaving partners' records out)."""
         query = normalise(text or "")
         if not query or limit <= 0:
             return []
@@ -181,10 +182,11 @@ class NameIndex:
         excluded = frozenset(str(t) for t in exclude_types) if exclude_types else None
         words = query.split()
         candidates = self._candidates(words)
-        if wanted is not None or excluded is not None:
+        if wanted is not None or excluded is not None or within is not None:
             candidates = {nid: s for nid, s in candidates.items()
                           if (wanted is None or self._entity_matches(self._name_entity[nid], wanted))
-                          and (excluded is None or excluded.isdisjoint(self._entities[self._name_entity[nid]].types))}
+                          and (excluded is None or excluded.isdisjoint(self._entities[self._name_entity[nid]].types))
+                          and (within is None or self._entities[self._name_entity[nid]].iri.startswith(within))}
         best = heapq.nlargest(RESCORE, candidates.items(),
                               key=lambda item: (item[1], -len(self._name_norm[item[0]])))
         per_entity: dict[int, tuple[float, int, str]] = {}

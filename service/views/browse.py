@@ -14,6 +14,7 @@ from coopkg.graph.directory import FACETS, PAGE_SIZES, SORTS, directory_index
 from coopkg.graph.name_index import name_index
 from coopkg.graph.network import build_network
 from coopkg.graph.resource_paths import relative
+from coopkg.graph.vocab import BASE
 
 from ..errors import HttpError
 from ..i18n import t
@@ -208,7 +209,7 @@ def search():
     if not 1 <= limit <= 100:
         raise HttpError(400, t("search.bad_limit"))
     hits = name_index(get_store()).search(query, types=types, limit=limit, lang=g.lang,
-                                            exclude_types=VOCABULARY_TYPES) if query else []
+                                            exclude_types=VOCABULARY_TYPES, within=BASE) if query else []
     labels = _display.labeller()
     results = [{"iri": h.iri, "label": h.label, "lang": h.lang, "score": h.score, "matched": h.matched,
                 "href": _display.href(h.iri),

@@ -42,6 +42,7 @@ class Statistics:
     classes: list[tuple[str, int]]              # (class, entities)
     described: dict[str, list[tuple[str, object]]] = field(default_factory=dict)  # dataset -> [(p, o)]
     entities: int = 0                           # distinct typed resources over all graphs
+    agent_names: dict[str, object] = field(default_factory=dict)  # publisher/creator IRI -> foaf:name
 
 
 def dataset_iri(base: str) -> str:
@@ -62,8 +63,9 @@ def collect_statistics(store) -> Statistics:
         described.setdefault(row["dataset"].value, []).append((row["p"].value, row["o"]))
     graphs = [(g, n, entities.get(g, 0)) for g, n in sorted(triples.items())]
     total = store.select(queries.load("entities_total"))
+    agent_names = {r["agent"].value: r["name"] for r in store.select(queries.load("dataset_agent_names"))}
     return Statistics(generation, sum(triples.values()), graphs, classes, described,
-                      int(total[0]["entities"].value) if total else 0)
+                      int(total[0]["entities"].value) if total else 0, agent_names)
 
 
 _cache = GenerationCache(collect_statistics, "dataset statistics")
@@ -130,4 +132,5 @@ def description_triples(stats: Statistics, base: str) -> list[ox.Triple]:
             continue
         subject = n(dataset)
         out += [ox.Triple(subject, n(p), o) for p, o in statements]
+    out += [ox.Triple(n(agent), n(FOAF + "name"), name) for agent, name in stats.agent_names.items()]
     return sorted(set(out), key=str)

@@ -129,6 +129,7 @@ def test_dataset_page_and_entity_pages_show_the_partner(published):
         graph = {(t.subject.value, t.predicate.value, t.object.value)
                  for t in ox.parse(client.get("/dataset.nt").data, format=ox.RdfFormat.N_TRIPLES)}
         entity = client.get("/doc/org/bappenas", headers={"Accept": "text/html"}).get_data(as_text=True)
+        page = client.get("/dataset", headers={"Accept": "text/html"}).get_data(as_text=True)
         download = client.get("/graph-store", query_string={"graph": LINKSET}, headers={"Accept": "text/turtle"})
     finally:
         store.close()
@@ -141,6 +142,8 @@ def test_dataset_page_and_entity_pages_show_the_partner(published):
     assert (partner, "http://purl.org/dc/terms/license", "https://creativecommons.org/licenses/by/4.0/") in graph
     assert (LINKSET, "http://rdfs.org/ns/void#objectsTarget", partner) in graph
     assert (LINKSET, "http://rdfs.org/ns/void#subjectsTarget", "https://w3id.org/coopkg/dataset") in graph
+    assert (partner + "#publisher", "http://xmlns.com/foaf/0.1/name", "Dinas Koperasi Provinsi Jawa Tengah") in graph
+    assert "<td>Dinas Koperasi Provinsi Jawa Tengah</td>" in page  # its name, not the agent IRI
 
 
 def test_removing_the_partner_takes_everything_with_it(published):

@@ -78,7 +78,7 @@ def dataset_page(ext=None):
         described.append({"iri": iri, "href": _local(iri), "title": pick(DCT + "title") or labels(iri),
                           "kind": "linkset" if any(o.value == VOID + "Linkset" for o in values.get(
                               "http://www.w3.org/1999/02/22-rdf-syntax-ns#type", [])) else "dataset",
-                          "publisher": pick(DCT + "publisher"), "licence": pick(DCT + "license"),
+                          "publisher": _agent_name(stats, pick(DCT + "publisher")), "licence": pick(DCT + "license"),
                           "triples": pick(VOID + "triples")})
     turtle = io.BytesIO()
     ox.serialize(triples, turtle, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
@@ -95,6 +95,11 @@ def dataset_page(ext=None):
     response = Response(html, mimetype="text/html")
     response.headers.update(headers)
     return response
+
+
+def _agent_name(stats, agent: str) -> str:
+    name = stats.agent_names.get(agent)
+    return name.value if name is not None else agent
 
 
 @bp.get("/dataset/dump.<ext>")

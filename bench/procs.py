@@ -97,6 +97,17 @@ def bare_server(location: Path, *, log: Path | None = None) -> Server:
     return Server("oxigraph serve-read-only", args, url, f"{url}/query?query={ASK}", log=log)
 
 
+def wait_idle(pid: int, *, below: float = 10.0, window: float = 2.0, timeout: float = 900.0) -> float:
+    """Seconds until a process's own CPU use stays under `below` % for `window` seconds: a service
+    that builds indexes in the background after start-up is measured once they are built."""
+    started = time.perf_counter()
+    process = psutil.Process(pid)
+    while time.perf_counter() - started < timeout:
+        if process.cpu_percent(interval=window) < below:
+            break
+    return time.perf_counter() - started
+
+
 def tree_rss(pid: int) -> int:
     """Resident bytes of a process and all its descendants (query workers, the fork server)."""
     try:

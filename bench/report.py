@@ -74,6 +74,9 @@ def rows(results: dict) -> list[tuple[str, str, str, str]]:
     if "coopkg_s" in start:
         out.append(("start-up to first answer (s)", _f(start["coopkg_s"], "", 2), _f(start["bare_s"], "", 2),
                     _f(start["ratio"], "", 2)))
+        if start.get("warm_s") is not None:
+            out.append(("  until background index builds are done (s)", _f(start["warm_s"], "", 1), "", ""))
+            out.append(("  service process RSS once warm (MiB)", _f(start.get("main_rss_warm_mib")), "", ""))
     else:
         missing("start-up", start)
 

@@ -89,7 +89,7 @@ def _from_envelope(body: bytes, max_triples: int):
     import json
     try:
         envelope = json.loads(body)
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:  # RecursionError: nested deeper than Python's parser goes
         raise HttpError(400, f"The JSON body cannot be read: {exc}")
     if not isinstance(envelope, dict):
         raise HttpError(400, "The JSON body must be an object.")

@@ -44,7 +44,7 @@ def _json_param(name: str):
     raw = _param(name)
     try:
         return json.loads(raw, parse_constant=_no_constants)  # NaN and Infinity are not JSON
-    except (TypeError, ValueError) as exc:
+    except (TypeError, ValueError, RecursionError) as exc:  # RecursionError: nested too deeply
         raise HttpError(400, f"`{name}` must be JSON: {exc}") from exc
 
 
@@ -80,7 +80,7 @@ def endpoint():
             return jsonify(_reconciler().reconcile_batch({"q0": query})["q0"])
     except ReconcileError as exc:
         raise HttpError(400, str(exc)) from exc
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:
         raise HttpError(400, f"`query` must be a string or a JSON object: {exc}") from exc
     view = request.url_root + "id/{{id}}"
     return jsonify(manifest(_service_url(), view, get_store(), lang=getattr(g, "lang", "en")))

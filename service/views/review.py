@@ -170,6 +170,8 @@ def _lang():
 
 def _safe_next(target) -> str:
     """Only a path on this site (no open redirect)."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+    # Browsers drop tabs and line breaks from URLs, so "/\t/evil.example" would become "//evil.example".
+    if (target and target.startswith("/") and not target.startswith("//") and "\\" not in target
+            and not any(c <= " " or c == "\x7f" for c in target)):
         return target
     return url_for("review.queue_page")

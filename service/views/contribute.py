@@ -184,7 +184,11 @@ def _resolve(text, types):
 
 def _concepts(scheme_key: str):
     scheme = SCHEMES.get(scheme_key, scheme_key)
-    rows = get_store().select(queries.load("contribution_concepts"), {"scheme": ox.NamedNode(str(KGC) + scheme)})
+    try:
+        scheme_iri = ox.NamedNode(str(KGC) + scheme)
+    except ValueError:  # not a scheme name: no concepts
+        return []
+    rows = get_store().select(queries.load("contribution_concepts"), {"scheme": scheme_iri})
     labels: dict[str, list] = {}
     for row in rows:
         labels.setdefault(row["concept"].value, []).append((row["label"].value, row["label"].language or "", 0))

@@ -43,9 +43,13 @@ def predicate_label(iri: str) -> str:
     return t(key) if key in catalogue() else names(iri)
 
 
+WEB_SCHEMES = ("http://", "https://", "mailto:", "ftp://")
+
+
 def href(iri: str) -> str:
-    """Where a link to `iri` goes: our own page for our IRIs, the IRI itself otherwise."""
-    return local_href(iri, base_iri()) or iri
+    """Where a link to `iri` goes: our own page for our IRIs, the IRI itself for web addresses, and
+    nowhere ("#") otherwise: data may hold javascript: or data: IRIs, which must never become links."""
+    return local_href(iri, base_iri()) or (iri if iri.lower().startswith(WEB_SCHEMES) else "#")
 
 
 def is_local(iri: str) -> bool:

@@ -147,7 +147,8 @@ def entity_context(description: d.Description, doc: str, formats: dict) -> dict:
         "participation": [_participation_view(p) for p in description.participation],
         "sources": [{"iri": s.iri, "href": _display.href(s.iri), "title": s.title or labels(s.iri),
                      "date": _display.date_text(s.date), "url": s.url} for s in description.sources],
-        "links": [{"predicate": _display.predicate_label(p), "iri": link, "text": _link_text(link)} for p, link in description.external_links()],
+        "links": [{"predicate": _display.predicate_label(p), "iri": link, "text": _link_text(link)} for p, link in description.external_links()
+                  if link.lower().startswith(_display.WEB_SCHEMES)],  # never a javascript: link
         "formats": [(ext, s.media_type, s.name) for ext, s in formats.items()],
         "turtle": _turtle(triples),
         "triple_count": len(triples),

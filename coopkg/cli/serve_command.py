@@ -1,4 +1,5 @@
 """`coopkg serve`: the Flask app under waitress, a production WSGI server (never Flask's own)."""
+import importlib.util
 import signal
 import sys
 
@@ -19,6 +20,7 @@ def serve(ctx, host, port, threads):
     from coopkg.graph.store import StoreError, announce_server
     from coopkg.service import ConfigError, create_app
 
+    _skip_main_script_in_workers()
     settings = settings_from(ctx, host=host, port=port, threads=threads)
     overrides = {"data_dir": settings.data_dir, "host": settings.host, "port": settings.port}
     try:
@@ -41,6 +43,16 @@ def serve(ctx, host, port, threads):
     finally:
         marker.unlink(missing_ok=True)
         app.extensions["coopkg"].store.close()
+
+
+def _skip_main_script_in_workers():
+    """Query workers are started by multiprocessing, which runs the main script again in every new
+    worker unless __main__ names a package's __main__ module. For the `coopkg` console script that is
+    the whole CLI: about a second of CPU per worker, spent exactly when heavy queries keep the cores
+    busy and a light query waits for a fresh worker (measured: 1.2-1.6 s; 20-60 ms without)."""
+    main = sys.modules.get("__main__")
+    if main is not None and getattr(main, "__spec__", None) is None:
+        main.__spec__ = importlib.util.find_spec("coopkg.__main__")
 
 
 COMMANDS = (serve,)

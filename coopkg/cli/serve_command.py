@@ -21,7 +21,10 @@ def serve(ctx, host, port, threads):
     from coopkg.service import ConfigError, create_app
 
     _skip_main_script_in_workers()
-    settings = settings_from(ctx, host=host, port=port, threads=threads)
+    try:
+        settings = settings_from(ctx, host=host, port=port, threads=threads)
+    except ValueError as exc:  # e.g. COOPKG_PORT=abc: one line that names the variable, not a traceback
+        fail(f"configuration problem: {exc}", 1)
     overrides = {"data_dir": settings.data_dir, "host": settings.host, "port": settings.port}
     try:
         app = create_app(overrides)

@@ -129,6 +129,17 @@ class Accounts:
             if db.execute("UPDATE users SET password_hash = ? WHERE name = ?", (password_hash, name)).rowcount == 0:
                 raise AccountError(f"there is no user named {name!r}")
 
+    def remove_user(self, name: str) -> int:
+        """Delete a user and their tokens (their sessions end: pages look the user up on every request).
+        Returns how many tokens went with them."""
+        with self._connect() as db:
+            row = db.execute("SELECT id FROM users WHERE name = ?", (name or "",)).fetchone()
+            if row is None:
+                raise AccountError(f"there is no user named {name!r}")
+            tokens = db.execute("DELETE FROM tokens WHERE user_id = ?", (row["id"],)).rowcount
+            db.execute("DELETE FROM users WHERE id = ?", (row["id"],))
+        return tokens
+
     def verify_password(self, name: str, password: str) -> User | None:
         with self._connect() as db:
             row = db.execute("SELECT * FROM users WHERE name = ?", (name or "",)).fetchone()

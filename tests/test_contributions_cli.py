@@ -132,3 +132,22 @@ def test_hostile_form_values_never_cause_a_server_error(tmp_path):
                                                        "q": rng.choice(nasty)}).status_code < 500
     app.extensions["coopkg"].store.close()
     assert 422 in seen and 429 not in seen
+
+
+def test_removing_a_maintainer_ends_their_review_session_and_tokens(tmp_path):
+    app = make_client(tmp_path)
+    accounts = Accounts(tmp_path)
+    accounts.create_user("sari", "correct horse battery")
+    token = accounts.create_token("sari")
+    client = app.test_client()
+    page = client.get("/login").get_data(as_text=True)
+    csrf = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    assert client.post("/login", data={"name": "sari", "password": "correct horse battery",
+                                       "csrf_token": csrf}).status_code == 302
+    assert client.get("/review").status_code == 200
+    result = CliRunner().invoke(main, ["--data-dir", str(tmp_path), "user", "remove", "sari"])
+    assert result.exit_code == 0 and "1 token(s) revoked" in result.output
+    assert client.get("/review").status_code == 302  # back to the login page
+    assert accounts.verify_token(str(token)) is None
+    assert CliRunner().invoke(main, ["--data-dir", str(tmp_path), "user", "remove", "sari"]).exit_code == 1
+    app.extensions["coopkg"].store.close()

@@ -55,6 +55,16 @@ def user_password(ctx, name, password_stdin):
     click.echo(f"password of {name} changed")
 
 
+@user.command("remove")
+@click.argument("name")
+@click.pass_context
+@handle_errors
+def user_remove(ctx, name):
+    """Remove a user; their tokens stop working and their review sessions end."""
+    tokens = _accounts(ctx).remove_user(name)
+    click.echo(f"user {name} removed ({tokens} token(s) revoked)")
+
+
 @user.command("list")
 @click.pass_context
 @handle_errors

@@ -84,6 +84,19 @@ def light_latencies(server, seconds):
     return latencies
 
 
+def test_light_queries_answer_within_a_second_beside_heavy_ones(server):
+    """Heavy queries on every worker but one, for longer than the time limit: each is stopped at the
+    limit (and its worker replaced by a fresh one), and a light query is answered within a second
+    all along."""
+    assert query(server, LIGHT).status_code == 200  # the worker pool starts with the first query
+    with Clients(server, [HEAVY] * (WORKERS_MAX - 1)) as heavy:
+        time.sleep(0.3)
+        latencies = light_latencies(server, TIMEOUT_S + 1.5)
+    assert max(latencies) < 1.0, sorted(latencies)[-5:]
+    # Each heavy query was stopped: at the time limit (503), or at the memory limit first (500).
+    assert heavy.statuses and set(heavy.statuses) <= {500, 503}, heavy.statuses
+
+
 def test_memory_stays_bounded_under_memory_hungry_queries(server):
     process = psutil.Process(server.process.pid)
     base = tree_rss(process)

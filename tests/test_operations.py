@@ -286,3 +286,11 @@ def test_serve_exits_with_a_clear_message_on_bad_configuration(tmp_path):
     assert result.returncode == 1
     assert "configuration problem" in result.stderr and "'not-an-iri'" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_serve_names_a_setting_that_is_not_a_number(tmp_path):
+    env = {**os.environ, "COOPKG_DATA_DIR": str(tmp_path / "data"), "COOPKG_QUERY_TIMEOUT": "thirty"}
+    result = run_cli(["serve", "--port", "0"], env=env, timeout=60)
+    assert result.returncode == 1
+    assert "configuration problem" in result.stderr and "COOPKG_QUERY_TIMEOUT" in result.stderr
+    assert "Traceback" not in result.stderr

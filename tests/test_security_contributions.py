@@ -70,6 +70,7 @@ def pending(server):
 
 def assert_escaped(html: str):
     assert "<script>alert" not in html and "<img src=x" not in html
+    assert 'href="javascript:' not in html.lower() and "href='javascript:" not in html.lower()
 
 
 def post_routes(server):
@@ -137,8 +138,8 @@ def test_contribute_form_shows_rejected_input_escaped(server):
         assert_escaped(response.text)
 
 
-def test_entity_pages_escape_labels(server):
-    """Data a maintainer loaded (or a partner sent) is shown as text."""
+def test_entity_pages_escape_labels_and_never_link_scripts(server):
+    """Data a maintainer loaded (or a partner sent) is shown as text; a javascript: IRI is never a link."""
     turtle = (f'<{ORG}> a <{CKG}Cooperative> ; <http://www.w3.org/2000/01/rdf-schema#label> "{XSS.replace(chr(34), chr(39))}"@id ;'
               f' <https://schema.org/description> "{XSS.replace(chr(34), chr(39))}"@en ;'
               f' <http://xmlns.com/foaf/0.1/homepage> <javascript:alert(1)> ;'
@@ -239,7 +240,7 @@ def test_oversized_contributions_get_413(server):
 
 
 REDIRECT_TARGETS = ("https://evil.example/", "//evil.example/", "/\\evil.example/", "javascript:alert(1)",
-                    "/%2F/evil.example/")
+                    "/%2F/evil.example/", "/\t/evil.example/", "/\n/evil.example/", "/\r/evil.example", " //evil.example/")
 
 
 def test_login_redirects_stay_on_this_site(server):

@@ -120,3 +120,27 @@ def test_malformed_requests_do_not_hurt(live_server, request_bytes):
     status, _, _ = raw_http(live_server.url, request_bytes, timeout=5, half_close=True)
     assert status == 0 or status < 500 or status == 505
     alive(live_server)
+
+
+@pytest.mark.parametrize("target", [
+    b"/id/org/%22%3C%3E", b"/doc/org/%22%3C%3E", b"/id/org/a%20b", b"/network.json?focus=%22%3C%3E",
+    b"/contribute/suggest?scheme=%22%3C%3E&q=x", b"/contribute?kind=correction&entity=%22%3C%3E",
+    b"/reconcile/preview?id=%22", b"/reconcile/flyout?id=%22%3C%3E", b"/graph-store?graph=%22%3C%3E",
+])
+def test_addresses_that_are_not_iris_are_client_errors(live_server, target):
+    for accept in (b"text/html", b"application/json", b"text/turtle"):
+        status, _, _ = get(live_server.url, target, extra=b"Accept: " + accept + b"\r\n")
+        assert 0 < status < 500, (target, accept, status)
+
+
+@pytest.mark.parametrize("path, body, content_type", [
+    ("/api/contributions", b"[" * 100_000, "application/json"),
+    ("/api/contributions", b'{"add": ' * 50_000, "application/json"),
+    ("/reconcile", b"queries=" + b"%5B" * 100_000, "application/x-www-form-urlencoded"),
+    ("/reconcile", b"extend=" + b"%7B%22a%22%3A" * 50_000, "application/x-www-form-urlencoded"),
+    ("/reconcile", b"query=%7B%22query%22%3A" + b"%5B" * 100_000, "application/x-www-form-urlencoded"),
+])
+def test_deeply_nested_json_is_a_client_error(live_server, path, body, content_type):
+    response = requests.post(live_server.url + path, data=body, headers={"Content-Type": content_type}, timeout=30)
+    assert 400 <= response.status_code < 500, (path, response.status_code, response.text[:200])
+    alive(live_server)

@@ -211,10 +211,54 @@ class EmbeddedStore(Store):
         syntax = rdf_syntax_for_path(path)
         if syntax is None:
             raise RdfSyntaxError("unknown RDF syntax (use .ttl, .trig, .nt, .nq, .rdf/.owl or .jsonld)", str(path))
+        if syntax.is_dataset and not replace:
+            count = self._load_new_graphs(path, syntax, progress)
+            if count is not None:
+                return count
         with open(path, "rb") as raw:
             source = _ProgressReader(raw, progress) if progress else raw
             return self._load_stream(source, syntax, graph or file_graph_iri(path), replace, str(path),
                                      base_iri=path.resolve().as_uri())
+
+    def _load_new_graphs(self, path, syntax, progress):
+        """A dataset file whose quads all go to named graphs the store does not have yet is read by
+        the engine's own bulk loader, after one pass that only collects the graph names; None when
+        the file is not such a file (the general path then loads it, or reports its syntax error).
+
+        The general path hands every quad through Python (parse, re-target, bulk_extend): at 10
+        million triples that loaded 21 000 triples/s against 57 000 for `oxigraph load`
+        (docs/benchmarks.md)."""
+        base_iri = path.resolve().as_uri()
+        try:
+            names = {q.graph_name for q in ox.parse(path=str(path), format=syntax.oxigraph, base_iri=base_iri)}
+        except SyntaxError:
+            return None
+        if not names or not all(isinstance(g, ox.NamedNode) for g in names) \
+                or any(self._db.contains_named_graph(g) for g in names):
+            return None
+        graphs = sorted(g.value for g in names)
+        marker = self._pending_dir / f"{uuid.uuid4().hex}.json"
+        self._write_marker(marker, graphs)
+        with self._lock:
+            self._hidden.update(graphs)
+        try:
+            with open(path, "rb") as raw:
+                source = _ProgressReader(raw, progress) if progress else raw
+                try:
+                    self._db.bulk_load(source, format=syntax.oxigraph, base_iri=base_iri)
+                except SyntaxError as exc:
+                    raise RdfSyntaxError(str(exc), str(path)) from exc
+            return sum(self._count_graph(g) for g in graphs)
+        except BaseException:
+            for g in graphs:
+                self._db.remove_graph(ox.NamedNode(g)) if self._db.contains_named_graph(ox.NamedNode(g)) else None
+            raise
+        finally:
+            self._db.flush()
+            with self._lock:
+                self._hidden.difference_update(graphs)
+            marker.unlink(missing_ok=True)
+            self._changed()
 
     def load_data(self, data, syntax, *, graph=None, replace=False, base_iri=None):
         return self._load_stream(data, syntax, graph, replace, None, base_iri=base_iri)

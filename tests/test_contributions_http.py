@@ -190,6 +190,9 @@ def test_accept_publishes_with_provenance_but_never_the_contact(server):
     assert dump.status_code == 200 and "Dewi Lestari" in dump.text and "Koperasi Terbit" in dump.text
     assert "@example.org" not in dump.text and "catatan-pribadi-7f3" not in dump.text
     assert "Koperasi Massal" not in dump.text and "Koperasi API Maju" not in dump.text  # pending or rejected
+    page = requests.get(server.url + "/doc/org/review-pub?lang=en", headers={"Accept": "text/html"}, timeout=10).text
+    assert 'id="contribution-history"' in page and "Dewi Lestari" in page and cid in page
+    assert "dewi.hidden@example.org" not in page
 
 
 def test_bulk_reject_keeps_them_on_record_and_history_lists_them(server):

@@ -8,9 +8,11 @@ from flask import g
 
 from coopkg.graph import describe as d
 from coopkg.graph.labels import curie, local_name
+from coopkg.graph.provenance import entity_history
 from coopkg.graph.vocab import PREFIXES
 
 from ..i18n import catalogue, t
+from ..state import get_store
 from . import _display
 
 ORG = "http://www.w3.org/ns/org#"
@@ -149,6 +151,7 @@ def entity_context(description: d.Description, doc: str, formats: dict) -> dict:
                      "date": _display.date_text(s.date), "url": s.url} for s in description.sources],
         "links": [{"predicate": _display.predicate_label(p), "iri": link, "text": _link_text(link)} for p, link in description.external_links()
                   if link.lower().startswith(_display.WEB_SCHEMES)],  # never a javascript: link
+        "history": [dict(h, href=_display.href(h["graph"])) for h in entity_history(get_store(), iri)],
         "formats": [(ext, s.media_type, s.name) for ext, s in formats.items()],
         "turtle": _turtle(triples),
         "triple_count": len(triples),

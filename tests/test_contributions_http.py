@@ -207,6 +207,7 @@ def test_bulk_reject_keeps_them_on_record_and_history_lists_them(server):
         assert requests.get(server.url + f"/api/contributions/{cid}", timeout=10).json()["state"] == "rejected"
     rejected = session.get(server.url + "/review?state=rejected", timeout=10).text
     assert all(cid in rejected for cid in ids)
+    assert 'href="/review/links"' in rejected  # the partner-link review is one tab away
     assert all(cid in session.get(server.url + "/review/history", timeout=10).text for cid in ids)
     assert sparql(server, f'SELECT ?s WHERE {{ ?s ?p "Koperasi Massal 0"@id }}') == []
 

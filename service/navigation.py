@@ -15,6 +15,11 @@ def nav_items():
     return [(endpoint, key) for endpoint, key in NAV if endpoint in current_app.view_functions]
 
 
+def has_endpoint(endpoint: str) -> bool:
+    """For templates linking to a feature that may not be mounted."""
+    return endpoint in current_app.view_functions
+
+
 def search_url():
     return url_for("browse.search") if "browse.search" in current_app.view_functions else "/search"
 
@@ -28,4 +33,5 @@ def lang_switch_url():
 
 
 def init_app(app) -> None:
-    app.jinja_env.globals.update(nav_items=nav_items, search_url=search_url, lang_switch_url=lang_switch_url)
+    app.jinja_env.globals.update(nav_items=nav_items, search_url=search_url, lang_switch_url=lang_switch_url,
+                                 has_endpoint=has_endpoint)

@@ -248,6 +248,8 @@ class EmbeddedStore(Store):
                     self._db.bulk_load(source, format=syntax.oxigraph, base_iri=base_iri)
                 except SyntaxError as exc:
                     raise RdfSyntaxError(str(exc), str(path)) from exc
+                except OSError as exc:  # e.g. a full disk
+                    raise StoreError(f"the store could not be written ({exc}); nothing of this load was kept") from exc
             return sum(self._count_graph(g) for g in graphs)
         except BaseException:
             for g in graphs:
@@ -284,6 +286,8 @@ class EmbeddedStore(Store):
                                    base_iri=base_iri)
             except SyntaxError as exc:
                 raise RdfSyntaxError(str(exc), label) from exc
+            except OSError as exc:  # e.g. a full disk: say so, as a store error, not a traceback
+                raise StoreError(f"the store could not be written ({exc}); nothing of this load was kept") from exc
             count = self._count_graph(to_graph)
             if swap:
                 self._swap(swap, replace)
@@ -327,6 +331,8 @@ class EmbeddedStore(Store):
                 self._db.bulk_extend(quads())
             except SyntaxError as exc:
                 raise RdfSyntaxError(str(exc), label) from exc
+            except OSError as exc:  # e.g. a full disk
+                raise StoreError(f"the store could not be written ({exc}); nothing of this load was kept") from exc
             count = sum(self._count_graph(g) for g in hidden)
             self._swap({staged: name for name, staged in mapping.items() if staged != name}, replace)
             return count

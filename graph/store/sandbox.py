@@ -105,6 +105,9 @@ class _Worker:
 
 
 IDLE_SECONDS = 60.0  # an extra worker unused this long is ended
+# When every worker is busy, up to RESERVE_WORKERS more queries may run for RESERVE_SLICE seconds.
+RESERVE_WORKERS = 1
+RESERVE_SLICE = 1.0
 
 
 class QueryPool:
@@ -118,14 +121,20 @@ class QueryPool:
         self._all: set[_Worker] = set()
         self._cond = threading.Condition()
         self._closed = False
+        self._reserve_idle: list[_Worker] = []
+        self._reserve_all: set[_Worker] = set()
+        self._reserve_busy = 0
         self.timeouts = 0
 
     def snapshots_in_use(self) -> set[str]:
         with self._cond:
-            return {w.snapshot for w in self._all if w.snapshot}
+            return {w.snapshot for w in self._all | self._reserve_all if w.snapshot}
 
     def run(self, request: dict, timeout: float):
         deadline = time.monotonic() + timeout
+        reply = self._try_reserve(request, deadline)
+        if reply is not None:
+            return reply
         worker = self._acquire(deadline)
         try:
             worker.snapshot = request["snapshot"]
@@ -145,6 +154,42 @@ class QueryPool:
         self._release(worker)
         return reply
 
+    def _try_reserve(self, request: dict, deadline: float):
+        """When every worker is busy, a query first gets a short try (RESERVE_SLICE) on a reserve
+        worker: light queries are answered at once instead of queueing behind heavy ones. A query
+        that needs longer is stopped there and waits for a regular worker like any other."""
+        with self._cond:
+            if self._closed or self._idle or len(self._all) < self._max or self._reserve_busy >= RESERVE_WORKERS:
+                return None
+            worker = self._reserve_idle.pop() if self._reserve_idle else None
+            self._reserve_busy += 1
+            if worker is not None:
+                worker.snapshot = request["snapshot"]
+        try:
+            if worker is None:
+                worker = _Worker(self._ctx, self._memory)
+                worker.snapshot = request["snapshot"]
+                with self._cond:
+                    self._reserve_all.add(worker)
+            worker.conn.send(request)
+            if worker.conn.poll(max(0.0, min(RESERVE_SLICE, deadline - time.monotonic()))):
+                reply = worker.conn.recv()
+                with self._cond:
+                    if not self._closed:
+                        self._reserve_idle.append(worker)
+                        worker = None
+                return reply
+            return None
+        except (EOFError, OSError):
+            return None  # the regular worker that runs it next gives the proper error
+        finally:
+            if worker is not None:
+                worker.kill()
+                with self._cond:
+                    self._reserve_all.discard(worker)
+            with self._cond:
+                self._reserve_busy -= 1
+
     def _acquire(self, deadline) -> _Worker:
         with self._cond:
             while True:
@@ -155,6 +200,11 @@ class QueryPool:
                 if len(self._all) < self._max:
                     worker = _Worker(self._ctx, self._memory)
                     self._all.add(worker)
+                    if len(self._all) == self._max and not self._reserve_all:
+                        # Every worker is now in use: start the reserve, so it is ready when needed.
+                        spare = _Worker(self._ctx, self._memory)
+                        self._reserve_all.add(spare)
+                        self._reserve_idle.append(spare)
                     return worker
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
@@ -186,7 +236,8 @@ class QueryPool:
     def close(self):
         with self._cond:
             self._closed = True
-            workers, self._idle, self._all = list(self._all), [], set()
+            workers, self._idle, self._all = list(self._all | self._reserve_all), [], set()
+            self._reserve_idle, self._reserve_all = [], set()
             self._cond.notify_all()
         for worker in workers:
             worker.kill()

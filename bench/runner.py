@@ -125,6 +125,7 @@ class Run:
         if not load or "coopkg" not in load:
             return False
         self.results["sections"]["load"] = {**load, "from_run_started": earlier.get("started")}
+        procs.run([procs.OXIGRAPH, "optimize", "--location", str(self.bare_dir)], log=self.logs / "bare-optimize.log")
         return True
 
     def load(self, data: Path) -> dict:
@@ -141,7 +142,12 @@ class Run:
                              log=self.logs / "coopkg-load.log")
         bare_s = procs.run([procs.OXIGRAPH, "load", "--location", str(self.bare_dir), "--file", str(data)],
                            log=self.logs / "bare-load.log")
-        return {"triples": triples,
+        # The read-only server cannot compact; coopkg's read-write store compacts in the background.
+        # Measured at 10M triples, the uncompacted bare store answered the mix 5-10 times slower, so
+        # it is optimised (as `oxigraph load` itself advises) before serving; not part of the load time.
+        optimize_s = procs.run([procs.OXIGRAPH, "optimize", "--location", str(self.bare_dir)],
+                               log=self.logs / "bare-optimize.log")
+        return {"triples": triples, "bare_optimize_s": round(optimize_s, 2),
                 "coopkg": {"seconds": round(coopkg_s, 2), "triples_per_s": round(triples / coopkg_s)},
                 "bare": {"seconds": round(bare_s, 2), "triples_per_s": round(triples / bare_s)},
                 "ratio": round(bare_s / coopkg_s, 3)}

@@ -93,8 +93,8 @@ def test_light_queries_answer_within_a_second_beside_heavy_ones(server):
         time.sleep(0.3)
         latencies = light_latencies(server, TIMEOUT_S + 1.5)
     assert max(latencies) < 1.0, sorted(latencies)[-5:]
-    # Each heavy query was stopped: at the time limit (503), or at the memory limit first (500).
-    assert heavy.statuses and set(heavy.statuses) <= {500, 503}, heavy.statuses
+    # Each heavy query was stopped: at the time limit or at the memory limit first (both 503).
+    assert heavy.statuses and set(heavy.statuses) == {503}, heavy.statuses
 
 
 def test_memory_stays_bounded_under_memory_hungry_queries(server):
@@ -111,7 +111,7 @@ def test_memory_stays_bounded_under_memory_hungry_queries(server):
     # Each worker is capped by RLIMIT_AS; the service itself must not grow with the queries.
     assert peak < base + WORKERS_MAX * MEMORY_MB * 2**20, (base >> 20, peak >> 20)
     for response in results:  # answered, stopped at the time limit, or ended at the memory limit
-        assert response.status_code in (200, 500, 503), response.status_code
+        assert response.status_code in (200, 503), response.status_code
         if response.status_code != 200:
             assert "memory" in response.text or "seconds" in response.text, response.text
     assert query(server, LIGHT).status_code == 200

@@ -6,7 +6,7 @@ import click
 
 from coopkg.graph.settings import Settings
 from coopkg.graph.sparql_guard import GuardError
-from coopkg.graph.store import (QuerySyntaxError, QueryTimeout, RdfSyntaxError, StoreError, open_store,
+from coopkg.graph.store import (QueryResourceLimit, QuerySyntaxError, QueryTimeout, RdfSyntaxError, StoreError, open_store,
                                 open_store_for_reading)
 
 EXIT_CODES = {0: "success", 1: "error", 2: "usage", 3: "bad RDF input", 4: "bad SPARQL",
@@ -38,7 +38,7 @@ def handle_errors(func):
             fail(f"invalid RDF: {exc}; nothing from that file was loaded", 3)
         except (QuerySyntaxError, GuardError) as exc:
             fail(f"invalid SPARQL: {exc}", 4)
-        except QueryTimeout as exc:
+        except (QueryTimeout, QueryResourceLimit) as exc:
             fail(str(exc), 6)
         except StoreError as exc:
             fail(str(exc), 5)

@@ -3,7 +3,8 @@ import json
 import os
 from pathlib import Path
 
-from .base import (Dataset, GraphNotFound, QueryFailed, QueryRefused, QueryResponse, QuerySyntaxError,
+from .base import (Dataset, GraphNotFound, QueryFailed, QueryRefused, QueryResourceLimit, QueryResponse,
+                   QuerySyntaxError,
                    QueryTimeout, RdfSyntaxError, Store, StoreBusy, StoreError)
 from .embedded import EmbeddedStore
 from .remote import RemoteStore
@@ -61,7 +62,8 @@ def announce_server(data_dir, url: str) -> Path:
     return path
 
 
-__all__ = ["Dataset", "EmbeddedStore", "GraphNotFound", "QueryFailed", "QueryRefused", "QueryResponse",
+__all__ = ["Dataset", "EmbeddedStore", "GraphNotFound", "QueryFailed", "QueryRefused", "QueryResourceLimit",
+           "QueryResponse",
            "QuerySyntaxError", "QueryTimeout", "RdfSyntaxError", "RemoteStore", "Store", "StoreBusy",
            "StoreError", "StoreInUse", "open_store", "open_store_for_reading", "running_server",
            "announce_server"]

@@ -23,6 +23,10 @@ class QueryRefused(StoreError):
     """Policy, not syntax: the request is well formed but not allowed."""
 
 
+class QueryResourceLimit(StoreError):
+    """The query needed more memory than a query may use: a limit the request hit, not our failure."""
+
+
 class StoreBusy(StoreError):
     pass
 

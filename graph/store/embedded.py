@@ -18,7 +18,7 @@ import pyoxigraph as ox
 
 from ..formats import rdf_syntax_for_path
 from ..sparql_bind import with_values
-from .base import (Dataset, GraphNotFound, QueryFailed, QueryRefused, QueryResponse, QuerySyntaxError,
+from .base import (Dataset, GraphNotFound, QueryFailed, QueryRefused, QueryResourceLimit, QueryResponse, QuerySyntaxError,
                    RdfSyntaxError, Store, StoreError, effective_dataset)
 from .sandbox import QueryPool, dataset_kwargs
 
@@ -193,6 +193,8 @@ class EmbeddedStore(Store):
             return QueryResponse(body, media_type, truncated, result_kind)
         if status == "syntax":
             raise QuerySyntaxError(reply[1])
+        if status == "memory":
+            raise QueryResourceLimit(reply[1])
         if status == "not_acceptable":
             raise QueryRefused(f"no acceptable format for {reply[1]} results")
         raise QueryFailed(reply[1])

@@ -15,7 +15,7 @@ import pyoxigraph as ox
 
 from ..formats import rdf_syntax, results_syntax
 from ..results import serialize_boolean, serialize_solutions, serialize_triples
-from .base import QueryFailed, QueryTimeout, StoreBusy
+from .base import QueryResourceLimit, QueryTimeout, StoreBusy
 
 
 def dataset_kwargs(default_graphs, named_graphs, live_graphs):
@@ -82,7 +82,7 @@ def _worker_main(conn, memory_limit: int) -> None:
                 opened = request["snapshot"]
             reply = evaluate(store, request)
         except MemoryError:
-            reply = ("failed", "the query needed more memory than a query may use")
+            reply = ("memory", "The query needed more memory than a query may use and was stopped.")
         except Exception as exc:  # a worker must answer, whatever happened
             reply = ("failed", f"{type(exc).__name__}: {exc}")
         conn.send(reply)
@@ -148,9 +148,10 @@ class QueryPool:
         except (EOFError, OSError) as exc:
             self._discard(worker)
             code = worker.process.exitcode
-            raise QueryFailed(
-                "The query process ended while evaluating (it may have needed more memory than allowed"
-                f"{'' if code is None else f'; exit code {code}'}).") from exc
+            # Allocation failure in the engine aborts the process: in practice, the memory limit.
+            raise QueryResourceLimit(
+                "The query was stopped: it needed more memory than a query may use"
+                f"{'' if code is None else f' (worker exit code {code})'}.") from exc
         self._release(worker)
         return reply
 

@@ -15,7 +15,8 @@ from coopkg.graph.service_description import PREFIXES as SD_PREFIXES
 from coopkg.graph.service_description import describe, graph_sizes
 from coopkg.graph.sparql_guard import GuardError, check_query
 from coopkg.graph.sparql_protocol import explain_syntax_error
-from coopkg.graph.store import (Dataset, QueryFailed, QueryRefused, QuerySyntaxError, QueryTimeout, StoreBusy,
+from coopkg.graph.store import (Dataset, QueryFailed, QueryRefused, QueryResourceLimit, QuerySyntaxError, QueryTimeout,
+                                StoreBusy,
                                 StoreError)
 
 from ..errors import HttpError
@@ -90,6 +91,9 @@ def answer(text: str, params):
         raise HttpError(503, str(exc), headers={"Retry-After": "5"}) from exc
     except QueryRefused as exc:
         raise HttpError(406, f"The query's results cannot be given in {syntax.media_type}: {exc}.") from exc
+    except QueryResourceLimit as exc:
+        raise HttpError(503, f"{exc} Narrow the patterns or aggregate less at once, or download the dataset "
+                             "to run large analyses locally.") from exc
     except QueryFailed as exc:
         raise HttpError(500, f"The query could not be evaluated: {exc}") from exc
 

@@ -123,5 +123,5 @@ def table(results: dict) -> str:
 def markdown(results: dict) -> str:
     body = rows(results)
     out = ["| measure | coopkg | bare Oxigraph | ratio coopkg/bare |", "| --- | --- | --- | --- |"]
-    out += [f"| {' | '.join(c.replace('|', '/') for c in r)} |" for r in body]
+    out += [f"| {' | '.join(c.replace('|', '/').replace(chr(10), ' ').strip() for c in r)} |" for r in body]
     return "\n".join(out)

@@ -68,9 +68,11 @@ def inspect(text: str) -> QueryShape:
 
 
 def _service_target(token, prefixes) -> str | None:
-    if token is None:
-        return None
-    kind, value = token
+    return None if token is None else resolve_iri(*token, prefixes)
+
+
+def resolve_iri(kind: str, value: str, prefixes: dict) -> str | None:
+    """The IRI an `iri` or `pname` token stands for, or None (a variable, an unknown prefix)."""
     if kind == "iri":
         return value[1:-1]
     if kind == "pname":

@@ -12,7 +12,7 @@ import re
 
 import pyoxigraph as ox
 
-from .sparql_guard import _TOKEN
+from .sparql_guard import _TOKEN, resolve_iri
 
 _POSITION = re.compile(r"at (\d+):(\d+)")
 
@@ -31,16 +31,6 @@ def _tokens(text):
             depth += 1
 
 
-def _resolve(kind, value, prefixes):
-    if kind == "iri":
-        return value[1:-1]
-    if kind == "pname":
-        prefix, _, local = value.partition(":")
-        if prefix in prefixes:
-            return prefixes[prefix] + local
-    return None
-
-
 def query_dataset_clauses(text: str) -> tuple[list[str], list[str]] | None:
     """The IRIs of a query's FROM and FROM NAMED clauses, or None if it has none."""
     tokens = list(_tokens(text))
@@ -55,7 +45,7 @@ def query_dataset_clauses(text: str) -> tuple[list[str], list[str]] | None:
         if j < len(tokens) and tokens[j][1].upper() == "NAMED":
             j, target = j + 1, named
         if j < len(tokens):
-            iri = _resolve(tokens[j][0], tokens[j][1], prefixes)
+            iri = resolve_iri(tokens[j][0], tokens[j][1], prefixes)
             if iri is not None:
                 target.append(iri)
                 seen = True

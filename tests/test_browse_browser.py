@@ -7,6 +7,7 @@ import pytest
 
 from browse_app import FIXTURE
 from servers import CoopkgServer, run_cli
+from browser_checks import serious_accessibility_violations
 
 pytestmark = pytest.mark.browser
 
@@ -70,10 +71,5 @@ def test_network_view_draws_nodes(server, page):
                                   "/network?focus=id/org/kopkun", "/dataset", "/ontology", "/directory/overview"])
 def test_no_serious_accessibility_violations(server, page, path):
     page.goto(server.url + path + ("&" if "?" in path else "?") + "lang=id")
-    page.add_script_tag(url=server.url + "/vendor/axe-core/axe.min.js")
-    violations = page.evaluate("""async () => {
-        const result = await axe.run(document, {resultTypes: ['violations']});
-        return result.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
-                                .map(v => v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', '));
-    }""")
+    violations = serious_accessibility_violations(server, page)
     assert violations == [], violations

@@ -5,6 +5,7 @@ import pytest
 
 from coopkg.graph.accounts import Accounts
 from servers import CoopkgServer
+from browser_checks import serious_accessibility_violations
 
 pytestmark = pytest.mark.browser
 PASSWORD = "correct horse battery"
@@ -18,15 +19,6 @@ def server(tmp_path):
     server.start()
     yield server
     server.stop()
-
-
-def serious_accessibility_violations(server, page):
-    page.add_script_tag(url=server.url + "/vendor/axe-core/axe.min.js")
-    return page.evaluate("""async () => {
-        const result = await axe.run(document, {resultTypes: ['violations']});
-        return result.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
-                                .map(v => v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', '));
-    }""")
 
 
 def test_submit_fix_accept_and_see_it_published(server, page):

@@ -10,6 +10,7 @@ from coopkg.graph.accounts import Accounts
 from coopkg.graph.bootstrap import initialise
 from coopkg.graph.store import EmbeddedStore
 from servers import CoopkgServer
+from browser_checks import serious_accessibility_violations
 
 pytestmark = pytest.mark.browser
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -32,15 +33,6 @@ def server(tmp_path):
     server.start()
     yield server
     server.stop()
-
-
-def serious_accessibility_violations(server, page):
-    page.add_script_tag(url=server.url + "/vendor/axe-core/axe.min.js")
-    return page.evaluate("""async () => {
-        const result = await axe.run(document, {resultTypes: ['violations']});
-        return result.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
-                                .map(v => v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', '));
-    }""")
 
 
 def test_review_accept_publish_and_see_the_link(server, page):

@@ -3,6 +3,7 @@ open an example, follow a share link."""
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from browser_checks import serious_accessibility_violations
 
 pytestmark = pytest.mark.browser
 
@@ -94,10 +95,5 @@ def test_graph_queries_offer_graph_downloads(live_server, page):
 
 def test_no_serious_accessibility_violations(live_server, page):
     open_editor(page, live_server.url + "/query?lang=id")
-    page.add_script_tag(url=live_server.url + "/vendor/axe-core/axe.min.js")
-    violations = page.evaluate("""async () => {
-        const result = await axe.run(document, {resultTypes: ['violations']});
-        return result.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
-                                .map(v => v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', '));
-    }""")
+    violations = serious_accessibility_violations(live_server, page)
     assert violations == [], violations

@@ -10,12 +10,13 @@ import re
 import secrets
 import sqlite3
 import time
-from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+
+from . import sqlite_files
 
 FILENAME = "accounts.sqlite"
 ROLES = ("maintainer",)
@@ -95,17 +96,10 @@ class Accounts:
         self._hasher = hasher or PasswordHasher()
         # Compared against when the user does not exist, so a wrong name costs as long as a wrong password.
         self._dummy_hash = None
-        with self._connect() as db:
-            db.execute("PRAGMA journal_mode=WAL")
-            db.executescript(_SCHEMA)
+        sqlite_files.create(self.path, _SCHEMA)
 
-    @contextmanager
     def _connect(self):
-        with closing(sqlite3.connect(self.path, timeout=10)) as db:
-            db.row_factory = sqlite3.Row
-            db.execute("PRAGMA foreign_keys=ON")
-            with db:  # one transaction, committed on success
-                yield db
+        return sqlite_files.transaction(self.path)
 
     # Users.
     def create_user(self, name: str, password: str | None, role: str = "maintainer") -> User:

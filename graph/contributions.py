@@ -13,12 +13,11 @@ from __future__ import annotations
 
 import json
 import secrets
-import sqlite3
 import time
-from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import sqlite_files
 from .changeset import ChangeSet
 
 FILENAME = "contributions.sqlite"
@@ -130,19 +129,11 @@ class ContributionQueue:
     def __init__(self, data_dir):
         self.path = Path(data_dir) / FILENAME
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self._connect() as db:
-            db.execute("PRAGMA journal_mode=WAL")
-            db.executescript(_SCHEMA)
+        sqlite_files.create(self.path, _SCHEMA)
 
-    @contextmanager
     def _connect(self):
-        with closing(sqlite3.connect(self.path, timeout=15)) as db:
-            db.row_factory = sqlite3.Row
-            # FULL: an intent is on disk before the store is touched (crash safety of accept/revert).
-            db.execute("PRAGMA synchronous=FULL")
-            db.execute("PRAGMA foreign_keys=ON")
-            with db:
-                yield db
+        # FULL: an intent is on disk before the store is touched (crash safety of accept/revert).
+        return sqlite_files.transaction(self.path, timeout=15, synchronous="FULL")
 
     # ---- submitting ----
     def submit(self, changes: ChangeSet, *, name: str, contact: str = "", comment: str = "",

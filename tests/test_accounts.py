@@ -97,6 +97,8 @@ def test_cli_user_and_token_lifecycle(tmp_path):
     assert again.returncode == 1 and "already exists" in again.stderr
     assert run_cli(["user", "password", "ana", "--password-stdin"], env=env, input="even longer\n").returncode == 0
     assert Accounts(tmp_path).verify_password("ana", "even longer") is not None
+    assert run_cli(["user", "passwd", "ana", "--password-stdin"], env=env, input="third password\n").returncode == 0
+    assert Accounts(tmp_path).verify_password("ana", "third password") is not None
 
     created = run_cli(["token", "create", "ana", "--label", "laptop"], env=env)
     token = created.stdout.strip()

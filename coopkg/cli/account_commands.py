@@ -55,6 +55,9 @@ def user_password(ctx, name, password_stdin):
     click.echo(f"password of {name} changed")
 
 
+user.add_command(user_password, "passwd")  # the Unix spelling, as maintainers type it
+
+
 @user.command("remove")
 @click.argument("name")
 @click.pass_context

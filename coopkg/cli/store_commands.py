@@ -38,20 +38,21 @@ def load(ctx, paths, graph, replace, quiet):
 
     Each file is loaded all or nothing: a syntax error leaves nothing of that file in the store.
     """
-    bars = {}
+    bars, started = {}, {}
 
     def on_start(path, size):
+        started[path] = time.monotonic()
         if quiet:
             return None
         bar = tqdm(total=size, unit="B", unit_scale=True, desc=path.name, file=sys.stderr, leave=False)
-        bars[path] = (bar, time.monotonic())
+        bars[path] = bar
         return lambda done: bar.update(done - bar.n)
 
     def on_done(path, count):
-        bar, started = bars.pop(path, (None, time.monotonic()))
+        bar = bars.pop(path, None)
         if bar:
             bar.close()
-        elapsed = max(time.monotonic() - started, 1e-6)
+        elapsed = max(time.monotonic() - started.pop(path), 1e-6)
         rate = f", {count / elapsed:,.0f} triples/s" if count >= 0 else ""
         click.echo(f"{path}: {count if count >= 0 else '?'} triples in {elapsed:.1f} s{rate}", err=True)
 
@@ -59,8 +60,7 @@ def load(ctx, paths, graph, replace, quiet):
         try:
             load_files(store, paths, graph=graph, replace=replace, on_start=on_start, on_done=on_done)
         finally:
-            for bar, _ in bars.values():
-                bar.leave = False
+            for bar in bars.values():
                 bar.close()
 
 

@@ -14,6 +14,9 @@ import pyoxigraph as ox
 
 from .sparql_guard import _TOKEN, resolve_iri
 
+#: the header with which a coopkg server marks an answer it cut at its row cap
+TRUNCATED_HEADER = "X-Coopkg-Truncated"
+
 _POSITION = re.compile(r"at (\d+):(\d+)")
 
 

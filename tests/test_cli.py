@@ -6,8 +6,10 @@ from importlib.metadata import entry_points
 
 import pyoxigraph as ox
 import pytest
+import requests
 
 from coopkg.cli.common import EXIT_CODES
+from coopkg.graph.store import RemoteStore, StoreError
 from servers import run_cli
 
 EX_TTL = """@prefix ex: <http://example.org/> .
@@ -157,11 +159,21 @@ def test_stats_counts_graphs_and_classes(loaded):
     assert G in table and "in all" in table
 
 
-def test_commands_work_while_the_server_holds_the_store(fresh_server):
-    server = fresh_server()
+def test_commands_work_while_the_server_holds_the_store(fresh_server, tmp_path):
+    server = fresh_server(env={"COOPKG_MAX_ROWS": "50"})
     env = server.env
     answer = run_cli(["query", "ASK { ?s ?p ?o }"], env=env)
     assert answer.returncode == 0, answer.stderr
     assert answer.stdout.strip() == "true"
+    # An export through the server is whole, not cut at the public endpoint's row cap.
+    exported = tmp_path / "all.nq"
+    assert run_cli(["export", "-o", str(exported)], env=env).returncode == 0
+    triples = requests.get(server.url + "/health", timeout=10).json()["triples"]
+    assert len(set(ox.parse(path=str(exported), format=ox.RdfFormat.N_QUADS))) == triples > 50
+    capped = run_cli(["query", "--format", "json", "SELECT * WHERE { ?s ?p ?o }"], env=env)
+    assert capped.returncode == 0 and len(json.loads(capped.stdout)["results"]["bindings"]) == 50
+    assert "row cap" in capped.stderr
+    with pytest.raises(StoreError, match="row cap"):  # coopkg's own queries never take a partial answer
+        RemoteStore(server.url + "/sparql").select("SELECT * WHERE { ?s ?p ?o }")
     busy = run_cli(["init"], env=env)
     assert busy.returncode == 5 and "in use by coopkg serve" in busy.stderr

@@ -94,6 +94,9 @@ def query(ctx, text, file, fmt):
     else:
         sys.stdout.buffer.write(response.body)
         sys.stdout.flush()
+    if response.truncated:
+        click.echo("coopkg: the running server cut these results at its row cap (COOPKG_MAX_ROWS); "
+                   "stop it to query the store without a cap", err=True)
 
 
 def render_table(results: dict) -> str:

@@ -43,7 +43,8 @@ def open_store_for_reading(settings) -> Store:
         return open_store(settings)
     except StoreInUse:
         server = running_server(settings.data_dir)
-        return RemoteStore(server["url"].rstrip("/") + "/sparql")
+        url = server["url"].rstrip("/")
+        return RemoteStore(url + "/sparql", gsp_url=url + "/graph-store")
 
 
 def running_server(data_dir) -> dict | None:

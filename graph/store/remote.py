@@ -13,6 +13,7 @@ import requests
 from ..formats import rdf_syntax, rdf_syntax_for_path, results_syntax
 from ..results import serialize_boolean, serialize_solutions, serialize_triples
 from ..sparql_bind import with_values
+from ..sparql_protocol import TRUNCATED_HEADER
 from .base import (Dataset, GraphNotFound, QueryRefused, QueryResponse, QuerySyntaxError, QueryTimeout, RdfSyntaxError,
                    Store, StoreBusy, StoreError, effective_dataset)
 from .embedded import _quad_text, file_graph_iri
@@ -57,9 +58,13 @@ class RemoteStore(Store):
         raise StoreError(f"remote store answered {response.status_code}: {text}")
 
     def _results(self, query, bindings):
-        body = self._post(self.query_url, data={"query": with_values(query, bindings or {})},
-                          headers={"Accept": "application/sparql-results+json"}).content
-        return ox.parse_query_results(body, format=ox.QueryResultsFormat.JSON)
+        response = self._post(self.query_url, data={"query": with_values(query, bindings or {})},
+                              headers={"Accept": "application/sparql-results+json"})
+        if _cut(response):
+            # A partial answer to one of our own queries would silently be wrong.
+            raise StoreError(f"{self.query_url} cut the answer at its row cap; "
+                             "stop the server to run this on the store itself")
+        return ox.parse_query_results(response.content, format=ox.QueryResultsFormat.JSON)
 
     # ---- trusted queries ----
     def select(self, query, bindings=None):
@@ -93,7 +98,7 @@ class RemoteStore(Store):
             response = self._post(self.query_url, data=data, timeout=timeout, headers={"Accept": "application/n-triples"})
             triples = (q.triple for q in ox.parse(response.content, format=ox.RdfFormat.N_TRIPLES))
             body, truncated = serialize_triples(triples, wanted, row_limit, prefixes)
-            return QueryResponse(body, wanted.media_type, truncated, "graph")
+            return QueryResponse(body, wanted.media_type, truncated or _cut(response), "graph")
         wanted = results_syntax(results_format or "")
         if wanted is None:
             raise QueryRefused("no acceptable format for bindings results")
@@ -104,7 +109,7 @@ class RemoteStore(Store):
             return QueryResponse(serialize_boolean(bool(result), wanted), wanted.media_type, False, "boolean")
         variables = [v.value for v in result.variables]
         body, truncated = serialize_solutions(variables, (tuple(s) for s in result), wanted, row_limit)
-        return QueryResponse(body, wanted.media_type, truncated, "bindings")
+        return QueryResponse(body, wanted.media_type, truncated or _cut(response), "bindings")
 
     # ---- graphs ----
     def _gsp_params(self, graph):
@@ -185,17 +190,26 @@ class RemoteStore(Store):
 
     def dump(self, output, syntax, *, graph=None, default_graph=False):
         if syntax.is_dataset:
-            rows = self.select("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
-            quads = (ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in rows)
+            if self.gsp_url:
+                # One Graph Store GET per graph: one SELECT over everything would meet a row cap.
+                quads = (ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(g))
+                         for g in self.named_graphs() for t in self._graph_triples(g))
+            else:
+                rows = self.select("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+                quads = (ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in rows)
             ox.serialize(quads, output, format=syntax.oxigraph)
             return
         if graph is not None and not self.graph_exists(graph):
             raise GraphNotFound(graph)
-        response = self._http.get(self.gsp_url, params=self._gsp_params(None if default_graph else graph),
+        ox.serialize(self._graph_triples(None if default_graph else graph), output, format=syntax.oxigraph)
+
+    def _graph_triples(self, graph) -> list[ox.Triple]:
+        if not self.gsp_url:
+            raise StoreError("reading a whole graph from a remote store needs its Graph Store Protocol URL")
+        response = self._http.get(self.gsp_url, params=self._gsp_params(graph),
                                   headers={"Accept": "application/n-triples"}, timeout=self.timeout)
         self._raise_for(response)
-        triples = [q.triple for q in ox.parse(response.content, format=ox.RdfFormat.N_TRIPLES)]
-        ox.serialize(triples, output, format=syntax.oxigraph)
+        return [q.triple for q in ox.parse(response.content, format=ox.RdfFormat.N_TRIPLES)]
 
     def triple_count(self):
         rows = self.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
@@ -215,3 +229,8 @@ class RemoteStore(Store):
 
     def close(self):
         self._http.close()
+
+
+def _cut(response) -> bool:
+    """Did the server (a coopkg one) cut this answer at its row cap?"""
+    return response.headers.get(TRUNCATED_HEADER, "").lower() == "true"

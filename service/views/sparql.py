@@ -14,7 +14,7 @@ from coopkg.graph.results import serialize_triples
 from coopkg.graph.service_description import PREFIXES as SD_PREFIXES
 from coopkg.graph.service_description import describe, graph_sizes
 from coopkg.graph.sparql_guard import GuardError, check_query
-from coopkg.graph.sparql_protocol import explain_syntax_error
+from coopkg.graph.sparql_protocol import TRUNCATED_HEADER, explain_syntax_error
 from coopkg.graph.store import (Dataset, QueryFailed, QueryRefused, QueryResourceLimit, QuerySyntaxError, QueryTimeout,
                                 StoreBusy,
                                 StoreError)
@@ -28,7 +28,6 @@ from ..state import get_settings, get_store, state
 bp = Blueprint("sparql", __name__)
 
 GRAPH_FORMS = ("CONSTRUCT", "DESCRIBE")
-TRUNCATED_HEADER = "X-Coopkg-Truncated"
 ROW_LIMIT_HEADER = "X-Coopkg-Row-Limit"
 # Names clients put in `format=`/`output=` that mean a graph syntax when the query builds a graph
 # (SPARQLWrapper sends its return format there: n3, rdf+xml, json-ld; Turtle is valid N3).

@@ -3,8 +3,6 @@ by province and model. Every page works without JavaScript; the network adds a d
 cytoscape (from /vendor/cytoscape) on top of an accessible table."""
 from __future__ import annotations
 
-import logging
-import threading
 from urllib.parse import urlencode
 
 from flask import Blueprint, g, jsonify, render_template, request, url_for
@@ -19,28 +17,12 @@ from coopkg.graph.vocab import BASE
 from ..errors import HttpError
 from ..i18n import t
 from ..state import get_store
+from ..warmup import warm_when_registered
 from . import _display
 
 bp = Blueprint("browse", __name__)
 bp.record_once(_display.init_app_helpers)
-
-
-@bp.record_once
-def _warm_indexes(state) -> None:
-    """Build the name index and the directory as the service starts (at national scale they take
-    tens of seconds), so the first visitor does not wait for them."""
-    if state.app.testing:  # Flask-client tests build what they use, in the request
-        return
-    store = state.app.extensions["coopkg"].store
-
-    def warm():
-        try:
-            name_index(store)
-            directory_index(store)
-        except Exception:  # the page that needs them will report it
-            logging.getLogger("coopkg.service").exception("warming the browse indexes failed")
-
-    threading.Thread(target=warm, name="warm-browse-indexes", daemon=True).start()
+warm_when_registered(bp, "browse indexes", name_index, directory_index)
 
 CKG = "https://w3id.org/coopkg/ontology#"
 #: Tabs of the directory, in this order (only those with members are shown).

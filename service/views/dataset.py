@@ -3,8 +3,6 @@ and /dataset/dump.<nq|trig|ttl|jsonld>: the whole graph, regenerated when the da
 from __future__ import annotations
 
 import io
-import logging
-import threading
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, redirect, render_template, send_file
@@ -18,6 +16,7 @@ from coopkg.graph.vocab import PREFIXES
 from ..errors import HttpError
 from ..i18n import t
 from ..state import get_settings, get_store
+from ..warmup import warm_when_registered
 from . import _display
 from .linked_data import DOC_SYNTAXES, _alternates, _negotiate, _rdf_response
 
@@ -26,21 +25,7 @@ bp.record_once(_display.init_app_helpers)
 
 DUMP_SYNTAXES = {suffix: rdf_syntax(name) for suffix, name in DUMPS}
 
-
-@bp.record_once
-def _warm_statistics(state) -> None:
-    """Count triples and entities as the service starts: at national scale that reads every triple."""
-    if state.app.testing:  # Flask-client tests build what they use, in the request
-        return
-    store = state.app.extensions["coopkg"].store
-
-    def warm():
-        try:
-            statistics(store)
-        except Exception:  # the dataset page will report it
-            logging.getLogger("coopkg.service").exception("computing the dataset statistics failed")
-
-    threading.Thread(target=warm, name="warm-dataset-statistics", daemon=True).start()
+warm_when_registered(bp, "dataset statistics", statistics)
 
 
 def _local(iri: str) -> str:

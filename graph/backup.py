@@ -104,21 +104,24 @@ def _pending_graphs(store_dir: Path) -> set[str]:
     return graphs
 
 
-def _open_read_only(path: Path, attempts: int = 5):
+def _copy_store(store_dir: Path, destination: Path, attempts: int = 8) -> dict:
+    """Copy the live quads of a (possibly running) store into a new database at `destination`.
+
+    The running server's compactions may delete a file the read-only view is opening or reading
+    (RocksDB reports it as corruption); the copy then starts again from a fresh view."""
     for attempt in range(attempts):
         try:
-            return ox.Store.read_only(str(path))
-        except OSError:
-            # A compaction of the running server may remove a file while we open; try again.
+            return _copy_store_once(store_dir, destination)
+        except (OSError, RuntimeError):
+            shutil.rmtree(destination, ignore_errors=True)
             if attempt == attempts - 1:
                 raise
-            time.sleep(0.2)
+            time.sleep(0.1 * (attempt + 1))
 
 
-def _copy_store(store_dir: Path, destination: Path) -> dict:
-    """Copy the live quads of a (possibly running) store into a new database at `destination`."""
+def _copy_store_once(store_dir: Path, destination: Path) -> dict:
     hidden = _pending_graphs(store_dir)
-    source = _open_read_only(store_dir / "oxigraph")
+    source = ox.Store.read_only(str(store_dir / "oxigraph"))
     hidden |= _pending_graphs(store_dir)  # markers of loads that began before we opened
 
     def live(quad):

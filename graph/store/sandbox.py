@@ -67,6 +67,7 @@ def evaluate(store: ox.Store, request: dict):
 def _worker_main(conn, memory_limit: int) -> None:
     if memory_limit:
         resource.setrlimit(resource.RLIMIT_AS, (memory_limit, memory_limit))
+    conn.send(READY)
     store, opened = None, None
     while True:
         try:
@@ -88,6 +89,9 @@ def _worker_main(conn, memory_limit: int) -> None:
         conn.send(reply)
 
 
+READY = ("ready",)
+
+
 class _Worker:
     def __init__(self, ctx, memory_limit):
         self.conn, child = ctx.Pipe()
@@ -95,6 +99,14 @@ class _Worker:
         self.process.start()
         child.close()
         self.snapshot = None
+        self.ready = False
+
+    def wait_ready(self, timeout: float) -> bool:
+        """True once the process runs; a loaded machine may take over a second to start one, which
+        must not count against a query's slice on the reserve worker."""
+        if not self.ready and self.conn.poll(max(0.0, timeout)):
+            self.ready = self.conn.recv() == READY
+        return self.ready
 
     def kill(self):
         try:
@@ -138,8 +150,10 @@ class QueryPool:
         worker = self._acquire(deadline)
         try:
             worker.snapshot = request["snapshot"]
-            worker.conn.send(request)
-            if not worker.conn.poll(max(0.0, deadline - time.monotonic())):
+            ready = worker.wait_ready(deadline - time.monotonic())
+            if ready:
+                worker.conn.send(request)
+            if not ready or not worker.conn.poll(max(0.0, deadline - time.monotonic())):
                 self._discard(worker)
                 with self._cond:
                     self.timeouts += 1
@@ -172,6 +186,8 @@ class QueryPool:
                 worker.snapshot = request["snapshot"]
                 with self._cond:
                     self._reserve_all.add(worker)
+            if not worker.wait_ready(deadline - time.monotonic()):
+                return None
             worker.conn.send(request)
             if worker.conn.poll(max(0.0, min(RESERVE_SLICE, deadline - time.monotonic()))):
                 reply = worker.conn.recv()

@@ -11,6 +11,7 @@ import os
 import shutil
 import threading
 import uuid
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterable
 
@@ -239,64 +240,56 @@ class EmbeddedStore(Store):
                 or any(self._db.contains_named_graph(g) for g in names):
             return None
         graphs = sorted(g.value for g in names)
-        marker = self._pending_dir / f"{uuid.uuid4().hex}.json"
-        self._write_marker(marker, graphs)
-        with self._lock:
-            self._hidden.update(graphs)
-        try:
+        with self._hidden_load(str(path)) as hide:
+            hide(*graphs)
             with open(path, "rb") as raw:
                 source = _ProgressReader(raw, progress) if progress else raw
-                try:
-                    self._db.bulk_load(source, format=syntax.oxigraph, base_iri=base_iri)
-                except SyntaxError as exc:
-                    raise RdfSyntaxError(str(exc), str(path)) from exc
-                except OSError as exc:  # e.g. a full disk
-                    raise StoreError(f"the store could not be written ({exc}); nothing of this load was kept") from exc
+                self._db.bulk_load(source, format=syntax.oxigraph, base_iri=base_iri)
             return sum(self._count_graph(g) for g in graphs)
-        except BaseException:
-            for g in graphs:
-                self._db.remove_graph(ox.NamedNode(g)) if self._db.contains_named_graph(ox.NamedNode(g)) else None
-            raise
-        finally:
-            self._db.flush()
-            with self._lock:
-                self._hidden.difference_update(graphs)
-            marker.unlink(missing_ok=True)
-            self._changed()
 
     def load_data(self, data, syntax, *, graph=None, replace=False, base_iri=None):
         return self._load_stream(data, syntax, graph, replace, None, base_iri=base_iri)
 
     def _load_stream(self, source, syntax, graph, replace, label, base_iri=None):
-        marker = self._pending_dir / f"{uuid.uuid4().hex}.json"
-        if not syntax.is_dataset:
-            assert graph is not None
-            if not replace and not self._db.contains_named_graph(ox.NamedNode(graph)):
-                return self._load_hidden(source, syntax, [graph], graph, marker, label, base_iri, swap=None)
-            staging = STAGING_PREFIX + uuid.uuid4().hex
-            return self._load_hidden(source, syntax, [staging], staging, marker, label, base_iri,
-                                     swap={staging: graph}, replace=replace)
-        return self._load_dataset(source, syntax, graph, replace, marker, label, base_iri)
+        if syntax.is_dataset:
+            return self._load_dataset(source, syntax, graph, replace, label, base_iri)
+        assert graph is not None
+        # A new graph loads in place while hidden; an existing one is staged, then swapped in.
+        staged = replace or self._db.contains_named_graph(ox.NamedNode(graph))
+        to_graph = STAGING_PREFIX + uuid.uuid4().hex if staged else graph
+        with self._hidden_load(label) as hide:
+            hide(to_graph)
+            self._db.bulk_load(source, format=syntax.oxigraph, to_graph=ox.NamedNode(to_graph), base_iri=base_iri)
+            count = self._count_graph(to_graph)
+            if staged:
+                self._swap({to_graph: graph}, replace)
+            return count
 
-    def _load_hidden(self, source, syntax, hidden, to_graph, marker, label, base_iri, swap, replace=False):
-        self._write_marker(marker, hidden)
-        with self._lock:
-            self._hidden.update(hidden)
+    @contextmanager
+    def _hidden_load(self, label):
+        """The frame of every load: graphs given to `hide` are left out of queries and named in a
+        pending marker (fsynced) until the load ends; if it fails they are removed, and if the
+        process dies the marker has them removed when the store next opens. Yields `hide`."""
+        marker = self._pending_dir / f"{uuid.uuid4().hex}.json"
+        hidden: list[str] = []
+
+        def hide(*graphs):
+            hidden.extend(graphs)
+            self._write_marker(marker, hidden)
+            with self._lock:
+                self._hidden.update(graphs)
+
         try:
             try:
-                self._db.bulk_load(source, format=syntax.oxigraph, to_graph=ox.NamedNode(to_graph),
-                                   base_iri=base_iri)
+                yield hide
             except SyntaxError as exc:
                 raise RdfSyntaxError(str(exc), label) from exc
             except OSError as exc:  # e.g. a full disk: say so, as a store error, not a traceback
                 raise StoreError(f"the store could not be written ({exc}); nothing of this load was kept") from exc
-            count = self._count_graph(to_graph)
-            if swap:
-                self._swap(swap, replace)
-            return count
         except BaseException:
             for g in hidden:
-                self._db.remove_graph(ox.NamedNode(g)) if self._db.contains_named_graph(ox.NamedNode(g)) else None
+                if self._db.contains_named_graph(ox.NamedNode(g)):
+                    self._db.remove_graph(ox.NamedNode(g))
             raise
         finally:
             self._db.flush()
@@ -305,49 +298,30 @@ class EmbeddedStore(Store):
             marker.unlink(missing_ok=True)
             self._changed()
 
-    def _load_dataset(self, source, syntax, default_target, replace, marker, label, base_iri):
+    def _load_dataset(self, source, syntax, default_target, replace, label, base_iri):
         """Quads go to their own graphs; a graph that exists already is staged and swapped in."""
         existing = {g.value for g in self._db.named_graphs() if isinstance(g, ox.NamedNode)}
         mapping: dict[str, str] = {}
-        hidden: list[str] = []
 
-        def target(graph_name: ox.NamedNode | ox.DefaultGraph | ox.BlankNode):
-            name = default_target if isinstance(graph_name, ox.DefaultGraph) else graph_name.value
-            if name is None:
-                raise RdfSyntaxError("triples outside a named graph need a target graph (--graph)", label)
-            if name not in mapping:
-                # A new graph loads in place while hidden; an existing one is staged, then swapped in.
-                mapping[name] = STAGING_PREFIX + uuid.uuid4().hex if name in existing else name
-                hidden.append(mapping[name])
-                self._write_marker(marker, hidden)
-                with self._lock:
-                    self._hidden.add(mapping[name])
-            return ox.NamedNode(mapping[name])
+        with self._hidden_load(label) as hide:
+            def target(graph_name: ox.NamedNode | ox.DefaultGraph | ox.BlankNode):
+                name = default_target if isinstance(graph_name, ox.DefaultGraph) else graph_name.value
+                if name is None:
+                    raise RdfSyntaxError("triples outside a named graph need a target graph (--graph)", label)
+                if name not in mapping:
+                    # A new graph loads in place while hidden; an existing one is staged, then swapped in.
+                    mapping[name] = STAGING_PREFIX + uuid.uuid4().hex if name in existing else name
+                    hide(mapping[name])
+                return ox.NamedNode(mapping[name])
 
-        def quads():
-            for quad in ox.parse(source, format=syntax.oxigraph, base_iri=base_iri):
-                yield ox.Quad(quad.subject, quad.predicate, quad.object, target(quad.graph_name))
+            def quads():
+                for quad in ox.parse(source, format=syntax.oxigraph, base_iri=base_iri):
+                    yield ox.Quad(quad.subject, quad.predicate, quad.object, target(quad.graph_name))
 
-        try:
-            try:
-                self._db.bulk_extend(quads())
-            except SyntaxError as exc:
-                raise RdfSyntaxError(str(exc), label) from exc
-            except OSError as exc:  # e.g. a full disk
-                raise StoreError(f"the store could not be written ({exc}); nothing of this load was kept") from exc
-            count = sum(self._count_graph(g) for g in hidden)
+            self._db.bulk_extend(quads())
+            count = sum(self._count_graph(g) for g in mapping.values())
             self._swap({staged: name for name, staged in mapping.items() if staged != name}, replace)
             return count
-        except BaseException:
-            for g in hidden:
-                self._db.remove_graph(ox.NamedNode(g)) if self._db.contains_named_graph(ox.NamedNode(g)) else None
-            raise
-        finally:
-            self._db.flush()
-            with self._lock:
-                self._hidden.difference_update(hidden)
-            marker.unlink(missing_ok=True)
-            self._changed()
 
     def _swap(self, staged_to_final: dict[str, str], replace: bool) -> None:
         if not staged_to_final:

@@ -1,24 +1,12 @@
 """`coopkg link`: propose links from a partner dataset to ours, review them, publish the linkset."""
-import functools
 import getpass
 import json
 
 import click
 
 from coopkg.graph import linksets
-from coopkg.graph.partners import PartnerError
 
-from .common import fail, handle_errors, settings_from, store_from
-
-
-def _link_errors(func):
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs):
-        try:
-            return func(*args, **kwargs)
-        except (linksets.LinksetError, PartnerError) as exc:
-            fail(str(exc), 1)
-    return handle_errors(wrapper)
+from .common import handle_errors, settings_from, store_from
 
 
 def _default_reviewer() -> str:
@@ -50,7 +38,7 @@ def link():
 @click.option("--min-score", default=linksets.DEFAULT_MIN_SCORE, show_default=True,
               help="Smallest score (0-100) worth a maintainer's look.")
 @click.pass_context
-@_link_errors
+@handle_errors
 def propose(ctx, name, min_score):
     """Reconcile partner NAME's entities against ours and store the candidates for review."""
     import sys
@@ -86,7 +74,7 @@ def propose(ctx, name, min_score):
 @click.option("--interactive", "-i", is_flag=True, help="Decide each proposed link in turn.")
 @click.option("--by", "reviewer", default=_default_reviewer, help="Reviewer's name, recorded with each decision.")
 @click.pass_context
-@_link_errors
+@handle_errors
 def review(ctx, name, status, as_json, interactive, reviewer):
     """List the candidate links of NAME (numbered for accept/reject), or decide them one by one."""
     data_dir = settings_from(ctx).data_dir
@@ -132,7 +120,7 @@ def _decide(ctx, name, refs, accept, reviewer, relation="sameAs", matches=False,
 @click.option("--exact-match", is_flag=True, help="Publish as skos:exactMatch (identity not certain).")
 @click.option("--by", "reviewer", default=_default_reviewer, help="Reviewer's name.")
 @click.pass_context
-@_link_errors
+@handle_errors
 def accept(ctx, name, refs, matches, min_score, exact_match, reviewer):
     """Accept links of NAME by number (from `review`) or partner IRI, or by rule."""
     _decide(ctx, name, refs, True, reviewer, "exactMatch" if exact_match else "sameAs", matches, min_score)
@@ -143,7 +131,7 @@ def accept(ctx, name, refs, matches, min_score, exact_match, reviewer):
 @click.argument("refs", nargs=-1, required=True)
 @click.option("--by", "reviewer", default=_default_reviewer, help="Reviewer's name.")
 @click.pass_context
-@_link_errors
+@handle_errors
 def reject(ctx, name, refs, reviewer):
     """Reject links of NAME by number (from `review`) or partner IRI."""
     _decide(ctx, name, refs, False, reviewer)
@@ -154,7 +142,7 @@ def reject(ctx, name, refs, reviewer):
 @click.argument("file", type=click.Path(exists=True, dir_okay=False))
 @click.option("--by", "reviewer", default=_default_reviewer, help="Reviewer's name.")
 @click.pass_context
-@_link_errors
+@handle_errors
 def import_(ctx, name, file, reviewer):
     """Add links a maintainer already knows (CSV: ours, theirs[, relation, note]) as accepted, e.g. Wikidata ids."""
     with store_from(ctx, read_only=True) as store:
@@ -165,7 +153,7 @@ def import_(ctx, name, file, reviewer):
 @link.command("publish")
 @click.argument("name")
 @click.pass_context
-@_link_errors
+@handle_errors
 def publish(ctx, name):
     """Publish NAME's accepted links as a VoID linkset in graph/linkset/NAME (replacing the last one)."""
     data_dir = settings_from(ctx).data_dir
@@ -178,7 +166,7 @@ def publish(ctx, name):
 @link.command("withdraw")
 @click.argument("name")
 @click.pass_context
-@_link_errors
+@handle_errors
 def withdraw(ctx, name):
     """Remove NAME's published linkset (decisions are kept)."""
     with store_from(ctx) as store:

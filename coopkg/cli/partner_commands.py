@@ -10,7 +10,8 @@ from .common import fail, handle_errors, settings_from, store_from
 
 
 def _partner_errors(func):
-    """Partner and mapping problems are the user's to fix: exit 1 (or 3 for a table that does not fit)."""
+    """A table that does not fit its mapping is bad input (exit 3); partner problems are ValueErrors,
+    which handle_errors already reports with exit 1."""
     import functools
 
     @functools.wraps(func)
@@ -19,8 +20,6 @@ def _partner_errors(func):
             return func(*args, **kwargs)
         except MappingError as exc:
             fail(f"{exc}; nothing was imported", 3)
-        except registry.PartnerError as exc:
-            fail(str(exc), 1)
     return handle_errors(wrapper)
 
 

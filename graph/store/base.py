@@ -6,6 +6,8 @@ from typing import Callable, Iterable
 
 import pyoxigraph as ox
 
+from ..sparql_protocol import query_dataset_clauses
+
 
 class StoreError(Exception):
     """Base of every error the store layer reports to callers."""
@@ -70,7 +72,6 @@ def effective_dataset(query: str, dataset: Dataset | None) -> Dataset:
     """
     if dataset is not None and (dataset.default_graphs is not None or dataset.named_graphs is not None):
         return dataset
-    from ..sparql_protocol import query_dataset_clauses
     clauses = query_dataset_clauses(query)
     return Dataset(default_graphs=clauses[0], named_graphs=clauses[1]) if clauses else Dataset()
 

@@ -120,6 +120,7 @@ IDLE_SECONDS = 60.0  # an extra worker unused this long is ended
 # When every worker is busy, up to RESERVE_WORKERS more queries may run for RESERVE_SLICE seconds.
 RESERVE_WORKERS = 1
 RESERVE_SLICE = 1.0
+_SLOT_FREE = object()  # _try_reserve: not tried, a regular worker looked free
 
 
 class QueryPool:
@@ -144,10 +145,15 @@ class QueryPool:
 
     def run(self, request: dict, timeout: float):
         deadline = time.monotonic() + timeout
-        reply = self._try_reserve(request, deadline)
-        if reply is not None:
-            return reply
-        worker = self._acquire(deadline)
+        while True:
+            reply = self._try_reserve(request, deadline)
+            if reply is not _SLOT_FREE and reply is not None:
+                return reply
+            # A regular slot that looked free may be taken before we reach it: then the query
+            # tries the reserve again rather than queueing behind heavy queries.
+            worker = self._acquire(deadline, wait=reply is None)
+            if worker is not None:
+                break
         try:
             worker.snapshot = request["snapshot"]
             ready = worker.wait_ready(deadline - time.monotonic())
@@ -174,8 +180,10 @@ class QueryPool:
         worker: light queries are answered at once instead of queueing behind heavy ones. A query
         that needs longer is stopped there and waits for a regular worker like any other."""
         with self._cond:
-            if self._closed or self._idle or len(self._all) < self._max or self._reserve_busy >= RESERVE_WORKERS:
+            if self._closed or self._reserve_busy >= RESERVE_WORKERS:
                 return None
+            if self._idle or len(self._all) < self._max:
+                return _SLOT_FREE
             worker = self._reserve_idle.pop() if self._reserve_idle else None
             self._reserve_busy += 1
             if worker is not None:
@@ -207,7 +215,8 @@ class QueryPool:
             with self._cond:
                 self._reserve_busy -= 1
 
-    def _acquire(self, deadline) -> _Worker:
+    def _acquire(self, deadline, wait: bool = True) -> _Worker | None:
+        """A regular worker; with wait=False, None instead of waiting while all are busy."""
         with self._cond:
             while True:
                 if self._closed:
@@ -226,6 +235,8 @@ class QueryPool:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     raise StoreBusy("Every query worker is busy; try again in a moment.")
+                if not wait:
+                    return None
                 self._cond.wait(remaining)
 
     def _release(self, worker):
